@@ -1,0 +1,11 @@
+DROP TABLE login_throttles;
+DROP TABLE sessions;
+DROP TABLE item_events;
+DROP TABLE notes;
+DROP TABLE answer_revisions;
+DROP TABLE item_coordinating_bodies;
+DROP TABLE items;
+DROP TABLE conferences;
+DROP TABLE users;
+DROP TABLE fields;
+DROP TABLE bodies;

@@ -1,0 +1,10 @@
+//! Who is asking: passwords, sessions, CSRF and login throttling.
+
+pub mod csrf;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+pub use csrf::CsrfForm;
+pub use password::Hashing;
+pub use session::{CurrentUser, Visit};

@@ -1,0 +1,208 @@
+//! Server-side sessions: the cookie carries a random id, the database a keyed hash
+//! of it with the user, the CSRF token, the language and a one-time message.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use chrono::{Duration, NaiveDateTime};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::future::{ready, Ready};
+
+use crate::config::{Config, SecretKey};
+use crate::db::{sessions::SessionRow, users::User, DbConnection};
+use crate::domain::{Actor, UserId};
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// A session ends after this long without a request.
+pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
+/// A session ends this long after login, however active.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Activity is written back at most this often, to spare the database a write per
+/// request.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// A random value of 32 bytes as hex: session ids, CSRF and form tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The keyed hash under which a session id is stored.
+pub fn hash_session_id(secret: &SecretKey, id: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    mac.update(id.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The session cookie's name: `__Host-` prefixed when served over https, which
+/// browsers only accept with Secure, Path=/ and no Domain.
+pub fn cookie_name(config: &Config) -> &'static str {
+    if config.uses_https() {
+        "__Host-session"
+    } else {
+        "session"
+    }
+}
+
+/// The cookie that carries a session id.
+pub fn session_cookie(config: &Config, id: String) -> Cookie<'static> {
+    Cookie::build(cookie_name(config), id)
+        .path("/")
+        .http_only(true)
+        .secure(config.uses_https())
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// A cookie that removes the session cookie.
+pub fn removal_cookie(config: &Config) -> Cookie<'static> {
+    let mut cookie = session_cookie(config, String::new());
+    cookie.make_removal();
+    cookie
+}
+
+/// Starts a new session (anonymous or for `user`) and returns the id for the cookie.
+pub fn start(
+    conn: &mut DbConnection,
+    secret: &SecretKey,
+    user: Option<UserId>,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> Result<String, AppError> {
+    let id = random_token();
+    SessionRow::insert(
+        conn,
+        &hash_session_id(secret, &id),
+        user,
+        &random_token(),
+        lang.code(),
+        now,
+    )?;
+    Ok(id)
+}
+
+/// What the request knows about its visitor, put in the request's extensions by
+/// the session middleware.
+#[derive(Debug, Clone, Default)]
+pub struct Visit {
+    /// The stored hash of the session id, when there is a live session.
+    pub id_hash: Option<String>,
+    /// The session's CSRF token.
+    pub csrf_token: Option<String>,
+    /// The language to answer in.
+    pub lang: Lang,
+    /// The logged-in, active user.
+    pub user: Option<User>,
+    /// A one-time message to show on this page.
+    pub flash: Option<String>,
+}
+
+impl Visit {
+    /// Loads the visit for a session id from the cookie, ending it if it has
+    /// expired or its user was deactivated.
+    pub fn load(
+        conn: &mut DbConnection,
+        secret: &SecretKey,
+        cookie_id: Option<&str>,
+        take_flash: bool,
+        now: NaiveDateTime,
+    ) -> Result<Visit, AppError> {
+        let Some(id) = cookie_id.filter(|id| !id.is_empty()) else {
+            return Ok(Visit::default());
+        };
+        let id_hash = hash_session_id(secret, id);
+        let Some((row, user)) = SessionRow::find_with_user(conn, &id_hash)? else {
+            return Ok(Visit::default());
+        };
+        let expired = row.last_seen_at + IDLE_TIMEOUT < now || row.created_at + ABSOLUTE_TIMEOUT < now;
+        let user_gone = row.user_id.is_some() && !user.as_ref().is_some_and(|u| u.active);
+        if expired || user_gone {
+            SessionRow::delete(conn, &id_hash)?;
+            return Ok(Visit::default());
+        }
+        if now - row.last_seen_at > TOUCH_EVERY {
+            SessionRow::touch(conn, &id_hash, now)?;
+        }
+        let flash = if take_flash && row.flash.is_some() {
+            SessionRow::clear_flash(conn, &id_hash)?;
+            row.flash
+        } else {
+            None
+        };
+        Ok(Visit {
+            id_hash: Some(id_hash),
+            csrf_token: Some(row.csrf_token),
+            lang: Lang::from_code(&row.locale),
+            user,
+            flash,
+        })
+    }
+}
+
+impl FromRequest for Visit {
+    type Error = AppError;
+    type Future = Ready<Result<Visit, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(req.extensions().get::<Visit>().cloned().unwrap_or_default()))
+    }
+}
+
+/// The logged-in user of a request; handlers that take it need a login.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The user.
+    pub user: User,
+    /// The session's stored id hash.
+    pub session: String,
+    /// The visit it came from.
+    pub visit: Visit,
+}
+
+impl CurrentUser {
+    /// The user as an actor for permission checks.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.user.user_id(),
+            role: self.user.role(),
+            body: self.user.body(),
+        }
+    }
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Ready<Result<CurrentUser, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let visit = req.extensions().get::<Visit>().cloned().unwrap_or_default();
+        ready(match (visit.user.clone(), visit.id_hash.clone()) {
+            (Some(user), Some(session)) => Ok(CurrentUser {
+                user,
+                session,
+                visit,
+            }),
+            _ => Err(AppError::LoginRequired),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_are_stored_only_as_keyed_hashes() {
+        let key = SecretKey::new(vec![7; 32]);
+        let other_key = SecretKey::new(vec![8; 32]);
+        let id = random_token();
+        assert_eq!(id.len(), 64);
+        assert_ne!(hash_session_id(&key, &id), id);
+        assert_eq!(hash_session_id(&key, &id), hash_session_id(&key, &id));
+        assert_ne!(hash_session_id(&key, &id), hash_session_id(&other_key, &id));
+    }
+}

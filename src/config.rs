@@ -1,0 +1,203 @@
+//! Configuration, read once from the environment into a typed value.
+
+use std::fmt;
+
+/// Where the app runs: development is forgiving (a fixed dev secret, demo data),
+/// production refuses to start without real secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// A developer's machine or a demo: demo data, mail written to files.
+    Development,
+    /// A real deployment.
+    Production,
+}
+
+/// The server-side secret used to key session-id hashes. Never printed.
+#[derive(Clone)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    /// Minimum length of `SECRET_KEY`, in bytes.
+    pub const MIN_LEN: usize = 32;
+
+    /// Wraps raw key bytes.
+    pub fn new(bytes: Vec<u8>) -> SecretKey {
+        SecretKey(bytes)
+    }
+
+    /// The key bytes.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<hidden>)")
+    }
+}
+
+/// Everything the app reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: a SQLite path, `sqlite://path`, or `postgres://…`.
+    pub database_url: String,
+    /// `BIND_ADDR`: the address to listen on, such as `127.0.0.1:8080`.
+    pub bind_addr: String,
+    /// `BASE_URL`: how users reach the app, used in links and cookie security.
+    pub base_url: String,
+    /// `SECRET_KEY`: keys the session-id hashes.
+    pub secret_key: SecretKey,
+    /// `APP_ENV`: development or production.
+    pub environment: Environment,
+    /// `SEED_DEMO`: put demo accounts and items into a new database.
+    pub seed_demo: bool,
+    /// `DB_POOL_SIZE`: database connections per instance.
+    pub db_pool_size: u32,
+}
+
+/// A configuration problem, said plainly so an operator can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable that must be set is missing.
+    #[error("{0} must be set in production (see .env.example)")]
+    Missing(&'static str),
+    /// A variable has a value that cannot be used.
+    #[error("{name} is not valid: {why}")]
+    Invalid {
+        /// The variable's name.
+        name: &'static str,
+        /// What is wrong with it.
+        why: String,
+    },
+}
+
+/// A fixed key for development only, so sessions survive restarts on a laptop.
+const DEVELOPMENT_SECRET: &[u8] = b"development-only-secret-key-never-use-in-production!";
+
+impl Config {
+    /// Reads the configuration from environment variables.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the configuration from any name-to-value lookup (the environment, or a
+    /// map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let bind_addr = get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let base_url = get("BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind_addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "BASE_URL",
+                why: "it must start with http:// or https://".to_owned(),
+            });
+        }
+        let environment = match get("APP_ENV").as_deref() {
+            None if base_url.starts_with("https://") => Environment::Production,
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "APP_ENV",
+                    why: format!("{other:?} is neither development nor production"),
+                })
+            }
+        };
+        let secret_key = match (get("SECRET_KEY"), environment) {
+            (Some(key), _) if key.len() >= SecretKey::MIN_LEN => SecretKey::new(key.into_bytes()),
+            (Some(_), _) => {
+                return Err(ConfigError::Invalid {
+                    name: "SECRET_KEY",
+                    why: format!(
+                        "it must be at least {} characters; `openssl rand -hex 32` makes one",
+                        SecretKey::MIN_LEN
+                    ),
+                })
+            }
+            (None, Environment::Development) => SecretKey::new(DEVELOPMENT_SECRET.to_vec()),
+            (None, Environment::Production) => return Err(ConfigError::Missing("SECRET_KEY")),
+        };
+        let seed_demo = match get("SEED_DEMO").as_deref() {
+            None => environment == Environment::Development,
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "SEED_DEMO",
+                    why: format!("{other:?} is not true or false"),
+                })
+            }
+        };
+        let db_pool_size = match get("DB_POOL_SIZE") {
+            None => 10,
+            Some(raw) => raw
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=200).contains(n))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "DB_POOL_SIZE",
+                    why: format!("{raw:?} is not a number from 1 to 200"),
+                })?,
+        };
+        Ok(Config {
+            database_url: get("DATABASE_URL")
+                .unwrap_or_else(|| "data/dialogue-desk.sqlite3".to_owned()),
+            bind_addr,
+            base_url,
+            secret_key,
+            environment,
+            seed_demo,
+            db_pool_size,
+        })
+    }
+
+    /// Whether cookies must carry `Secure` and the `__Host-` prefix.
+    pub fn uses_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_from(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_in_development() {
+        let config = config_from(&[]).unwrap();
+        assert_eq!(config.bind_addr, "127.0.0.1:8080");
+        assert_eq!(config.base_url, "http://127.0.0.1:8080");
+        assert_eq!(config.environment, Environment::Development);
+        assert!(config.database_url.ends_with(".sqlite3"));
+        assert!(config.seed_demo);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret_key() {
+        let err = config_from(&[("BASE_URL", "https://desk.example.vn")]).unwrap_err();
+        assert!(err.to_string().contains("SECRET_KEY must be set"), "{err}");
+    }
+
+    #[test]
+    fn a_short_secret_key_is_refused_with_a_hint() {
+        let err = config_from(&[("SECRET_KEY", "short")]).unwrap_err();
+        assert!(err.to_string().contains("at least 32"), "{err}");
+    }
+
+    #[test]
+    fn the_secret_key_never_shows_in_debug_output() {
+        let config = config_from(&[("SECRET_KEY", &"s".repeat(40))]).unwrap();
+        assert!(!format!("{config:?}").contains("ssss"));
+    }
+}

@@ -1,0 +1,176 @@
+//! Answer revisions (each save kept with who and when), internal notes, and the
+//! bodies asked to coordinate on an item.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{answer_revisions, item_coordinating_bodies, notes, users};
+use super::DbConnection;
+use crate::domain::{BodyId, ItemId, UserId};
+
+/// One saved version of an answer, with its author's name.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Revision {
+    /// Row id.
+    pub id: i32,
+    /// The answer text.
+    pub body_text: String,
+    /// Author's id.
+    pub author_id: i32,
+    /// Author's name.
+    pub author_name: String,
+    /// When it was saved.
+    pub created_at: NaiveDateTime,
+}
+
+/// An internal note, never shown to the delegate.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Note {
+    /// Row id.
+    pub id: i32,
+    /// The note.
+    pub body_text: String,
+    /// Author's name.
+    pub author_name: String,
+    /// When it was written.
+    pub created_at: NaiveDateTime,
+}
+
+/// Saves a new revision of the item's answer and returns its id.
+pub fn add_revision(
+    conn: &mut DbConnection,
+    item: ItemId,
+    author: UserId,
+    text: &str,
+    at: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(answer_revisions::table)
+        .values((
+            answer_revisions::item_id.eq(item.0),
+            answer_revisions::author_id.eq(author.0),
+            answer_revisions::body_text.eq(text),
+            answer_revisions::created_at.eq(at),
+        ))
+        .returning(answer_revisions::id)
+        .get_result(conn)
+}
+
+/// Every revision of the item's answer, newest first.
+pub fn revisions(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<Revision>> {
+    answer_revisions::table
+        .inner_join(users::table)
+        .filter(answer_revisions::item_id.eq(item.0))
+        .order(answer_revisions::id.desc())
+        .select((
+            answer_revisions::id,
+            answer_revisions::body_text,
+            answer_revisions::author_id,
+            users::full_name,
+            answer_revisions::created_at,
+        ))
+        .load(conn)
+}
+
+/// One revision by id.
+pub fn revision(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Revision>> {
+    answer_revisions::table
+        .inner_join(users::table)
+        .filter(answer_revisions::id.eq(id))
+        .select((
+            answer_revisions::id,
+            answer_revisions::body_text,
+            answer_revisions::author_id,
+            users::full_name,
+            answer_revisions::created_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// The newest revision of the item's answer.
+pub fn latest_revision(conn: &mut DbConnection, item: ItemId) -> QueryResult<Option<Revision>> {
+    answer_revisions::table
+        .inner_join(users::table)
+        .filter(answer_revisions::item_id.eq(item.0))
+        .order(answer_revisions::id.desc())
+        .select((
+            answer_revisions::id,
+            answer_revisions::body_text,
+            answer_revisions::author_id,
+            users::full_name,
+            answer_revisions::created_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Adds an internal note.
+pub fn add_note(
+    conn: &mut DbConnection,
+    item: ItemId,
+    author: UserId,
+    text: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(notes::table)
+        .values((
+            notes::item_id.eq(item.0),
+            notes::author_id.eq(author.0),
+            notes::body_text.eq(text),
+            notes::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The item's internal notes, oldest first.
+pub fn notes(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<Note>> {
+    notes::table
+        .inner_join(users::table)
+        .filter(notes::item_id.eq(item.0))
+        .order(notes::id)
+        .select((
+            notes::id,
+            notes::body_text,
+            users::full_name,
+            notes::created_at,
+        ))
+        .load(conn)
+}
+
+/// The bodies asked to coordinate on the item.
+pub fn coordinating_bodies(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<i32>> {
+    item_coordinating_bodies::table
+        .filter(item_coordinating_bodies::item_id.eq(item.0))
+        .order(item_coordinating_bodies::body_id)
+        .select(item_coordinating_bodies::body_id)
+        .load(conn)
+}
+
+/// Asks a body to coordinate; false if it already does.
+pub fn add_coordinating_body(
+    conn: &mut DbConnection,
+    item: ItemId,
+    body: BodyId,
+    by: UserId,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let already: i64 = item_coordinating_bodies::table
+        .filter(item_coordinating_bodies::item_id.eq(item.0))
+        .filter(item_coordinating_bodies::body_id.eq(body.0))
+        .count()
+        .get_result(conn)?;
+    if already > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(item_coordinating_bodies::table)
+        .values((
+            item_coordinating_bodies::item_id.eq(item.0),
+            item_coordinating_bodies::body_id.eq(body.0),
+            item_coordinating_bodies::added_by.eq(by.0),
+            item_coordinating_bodies::added_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}

@@ -1,0 +1,120 @@
+//! Conferences: the event items belong to, its response period and its counter of
+//! item references.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::conferences;
+use super::DbConnection;
+use crate::domain::ConferenceId;
+
+/// A dialogue conference.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = conferences)]
+pub struct Conference {
+    /// Row id.
+    pub id: i32,
+    /// Name, as printed on the notice.
+    pub name: String,
+    /// Theme, such as "Khát vọng - Trách nhiệm - Đổi mới - Phát triển".
+    pub theme: String,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// The notice that assigned the answers, such as `920-TB/TU`.
+    pub notice_number: String,
+    /// Days a body has to answer, counted from submission.
+    pub response_days: i32,
+    /// Whether delegates may file items now.
+    pub open_for_submissions: bool,
+    /// Prefix of item references, such as `KN`.
+    pub reference_prefix: String,
+    /// The last reference number given out (gap-free counter).
+    pub last_reference_number: i32,
+    /// When the conference was set up.
+    pub created_at: NaiveDateTime,
+}
+
+/// The editable part of a conference.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = conferences)]
+pub struct ConferenceForm {
+    /// Name.
+    pub name: String,
+    /// Theme.
+    pub theme: String,
+    /// Date held.
+    pub held_on: NaiveDate,
+    /// Notice number.
+    pub notice_number: String,
+    /// Response period in days.
+    pub response_days: i32,
+    /// Open for submissions.
+    pub open_for_submissions: bool,
+}
+
+impl Conference {
+    /// The year used in references.
+    pub fn year(&self) -> i32 {
+        self.held_on.year()
+    }
+
+    /// Every conference, newest first.
+    pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Conference>> {
+        conferences::table
+            .order(conferences::held_on.desc())
+            .select(Conference::as_select())
+            .load(conn)
+    }
+
+    /// One conference by id.
+    pub fn find(conn: &mut DbConnection, id: ConferenceId) -> QueryResult<Option<Conference>> {
+        conferences::table
+            .find(id.0)
+            .select(Conference::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The newest conference open for submissions, if any.
+    pub fn open(conn: &mut DbConnection) -> QueryResult<Option<Conference>> {
+        conferences::table
+            .filter(conferences::open_for_submissions.eq(true))
+            .order((conferences::held_on.desc(), conferences::id.desc()))
+            .select(Conference::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Takes the next reference number. Called inside the submission's transaction:
+    /// the row lock (PostgreSQL) or the write lock (SQLite) makes concurrent
+    /// submissions queue, and a rolled-back submission gives its number back, so
+    /// numbers are unique and without gaps.
+    pub fn take_reference_number(conn: &mut DbConnection, id: ConferenceId) -> QueryResult<i32> {
+        diesel::update(conferences::table.find(id.0))
+            .set(conferences::last_reference_number.eq(conferences::last_reference_number + 1))
+            .execute(conn)?;
+        conferences::table
+            .find(id.0)
+            .select(conferences::last_reference_number)
+            .first(conn)
+    }
+}
+
+impl ConferenceForm {
+    /// Adds a conference and returns its id.
+    pub fn insert(&self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<ConferenceId> {
+        diesel::insert_into(conferences::table)
+            .values((self, conferences::created_at.eq(now)))
+            .returning(conferences::id)
+            .get_result(conn)
+            .map(ConferenceId)
+    }
+
+    /// Saves changes to a conference.
+    pub fn update(&self, conn: &mut DbConnection, id: ConferenceId) -> QueryResult<usize> {
+        diesel::update(conferences::table.find(id.0))
+            .set(self)
+            .execute(conn)
+    }
+}

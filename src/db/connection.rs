@@ -1,0 +1,204 @@
+//! One connection type for both engines, the pool, migrations and the write
+//! transaction every state change goes through.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+use crate::error::AppError;
+
+/// A connection to either engine; which one is decided by `DATABASE_URL`.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, for production and several app instances.
+    Postgresql(diesel::PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// The pool of connections an app instance shares between requests.
+pub type DbPool = r2d2::Pool<DbManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which engine a `DATABASE_URL` names, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A PostgreSQL connection string.
+    Postgres(String),
+    /// A path to a SQLite file.
+    Sqlite(String),
+}
+
+impl DatabaseTarget {
+    /// Reads a `DATABASE_URL`: `postgres://` or `postgresql://` for PostgreSQL,
+    /// `sqlite://path` or a plain path for SQLite. Any other scheme is refused,
+    /// so a typo never silently creates a stray SQLite file.
+    pub fn parse(url: &str) -> Result<DatabaseTarget, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseTarget::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            return Ok(DatabaseTarget::Sqlite(path.to_owned()));
+        }
+        if url.contains("://") {
+            return Err(format!(
+                "DATABASE_URL has an unknown scheme; use postgres://… or a SQLite path (got {})",
+                url.split("://").next().unwrap_or_default()
+            ));
+        }
+        Ok(DatabaseTarget::Sqlite(url.to_owned()))
+    }
+}
+
+/// Opens connections for the pool, one engine chosen up front.
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    target: DatabaseTarget,
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => diesel::PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseTarget::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // Foreign keys are off by default in SQLite; WAL lets readers work
+                // while one writer writes; the busy timeout makes writers queue
+                // instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 15000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Builds the pool for `database_url`, creating the SQLite file's folder if needed.
+pub fn connect(database_url: &str, size: u32) -> Result<DbPool, String> {
+    let target = DatabaseTarget::parse(database_url)?;
+    if let DatabaseTarget::Sqlite(path) = &target {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create the folder for {path}: {e}"))?;
+            }
+        }
+    }
+    r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(30))
+        .build(DbManager { target })
+        .map_err(|e| format!("cannot connect to the database: {e}"))
+}
+
+/// Applies pending migrations for whichever engine this is. On PostgreSQL an
+/// advisory lock keeps two instances starting together from migrating at once.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
+    let result = match conn {
+        DbConnection::Sqlite(conn) => conn
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|_| ()),
+        DbConnection::Postgresql(conn) => {
+            const MIGRATION_LOCK: i64 = 0x6469_616c_6f67;
+            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                .map_err(|e| e.to_string())?;
+            let outcome = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                .map_err(|e| e.to_string())?;
+            outcome
+        }
+    };
+    result.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// How many times a write that lost a race with another writer is tried again.
+const WRITE_ATTEMPTS: u32 = 8;
+
+/// Runs `work` in a transaction, trying it again when the engine reports that it
+/// lost a race with a concurrent writer (SQLite's "database is locked", a
+/// PostgreSQL serialization failure or deadlock). `work` must therefore be safe to
+/// repeat: it only talks to the database.
+pub fn write_transaction<T>(
+    conn: &mut DbConnection,
+    mut work: impl FnMut(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let mut attempt = 1;
+    loop {
+        match conn.transaction(|conn| work(conn)) {
+            Err(AppError::Database(ref error)) if is_write_conflict(error) && attempt < WRITE_ATTEMPTS => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(5 * u64::from(attempt * attempt)));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether a database error means "another writer got there first; try again".
+fn is_write_conflict(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("database is locked")
+                || message.contains("database is busy")
+                || message.contains("deadlock detected")
+        }
+        _ => false,
+    }
+}
+
+/// Whether an error is a unique-constraint violation (a duplicate).
+pub fn is_unique_violation(error: &AppError) -> bool {
+    matches!(
+        error,
+        AppError::Database(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        ))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_engine_and_unknown_schemes_are_refused() {
+        assert_eq!(
+            DatabaseTarget::parse("postgres://u@localhost/db").unwrap(),
+            DatabaseTarget::Postgres("postgres://u@localhost/db".into())
+        );
+        assert_eq!(
+            DatabaseTarget::parse("sqlite://data/x.db").unwrap(),
+            DatabaseTarget::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            DatabaseTarget::parse("data/x.db").unwrap(),
+            DatabaseTarget::Sqlite("data/x.db".into())
+        );
+        assert!(DatabaseTarget::parse("mysql://localhost/db").is_err());
+    }
+}

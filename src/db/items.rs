@@ -1,0 +1,396 @@
+//! Items (proposals and recommendations): rows, the queue queries and the
+//! conditional status update that every state change uses.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
+use super::{DbConnection, MultiBackend};
+use crate::domain::{Action, BodyId, FieldId, ItemId, ItemStatus, UserId};
+use crate::error::AppError;
+
+/// One item, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = items)]
+pub struct Item {
+    /// Row id.
+    pub id: i32,
+    /// The conference it was filed to.
+    pub conference_id: i32,
+    /// Gap-free number within the conference.
+    pub reference_number: i32,
+    /// Human reference, such as `KN-2023-0042`.
+    pub reference: String,
+    /// The delegate who filed it.
+    pub delegate_id: i32,
+    /// The form's one-time token, so a double-clicked submit files once.
+    #[serde(skip)]
+    pub submission_token: String,
+    /// Title.
+    pub title: String,
+    /// The proposal's text, line breaks kept.
+    pub content: String,
+    /// Field chosen by the delegate.
+    pub field_id: i32,
+    /// Units the delegate names as concerned (free text).
+    pub related_units: String,
+    /// Status name; see [`ItemStatus`].
+    pub status: String,
+    /// The body that answers (chủ trì).
+    pub lead_body_id: Option<i32>,
+    /// The item this one was merged into.
+    pub merged_into_id: Option<i32>,
+    /// The answer revision the approver approved.
+    pub approved_revision_id: Option<i32>,
+    /// The answer revision the delegate sees.
+    pub published_revision_id: Option<i32>,
+    /// When it was filed.
+    pub submitted_at: NaiveDateTime,
+    /// When the answer is due.
+    pub deadline: NaiveDateTime,
+    /// When the answer was published.
+    pub published_at: Option<NaiveDateTime>,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+    /// The delegate's verdict on the answer.
+    pub satisfaction: Option<String>,
+    /// The delegate's comment on the answer.
+    pub satisfaction_comment: Option<String>,
+    /// Reference, title and content folded for diacritic-free search.
+    #[serde(skip)]
+    pub search_text: String,
+}
+
+/// A new item, as the submission stores it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = items)]
+pub struct NewItem {
+    /// Conference.
+    pub conference_id: i32,
+    /// Gap-free number.
+    pub reference_number: i32,
+    /// Human reference.
+    pub reference: String,
+    /// Filing delegate.
+    pub delegate_id: i32,
+    /// One-time form token.
+    pub submission_token: String,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub content: String,
+    /// Field.
+    pub field_id: i32,
+    /// Related units.
+    pub related_units: String,
+    /// Initial status.
+    pub status: String,
+    /// Lead body from the routing table.
+    pub lead_body_id: Option<i32>,
+    /// Filing time.
+    pub submitted_at: NaiveDateTime,
+    /// Due date.
+    pub deadline: NaiveDateTime,
+    /// Same as filing time.
+    pub updated_at: NaiveDateTime,
+    /// Folded search text.
+    pub search_text: String,
+}
+
+/// Whose items a person may see; every item query is narrowed by one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A delegate: only their own items.
+    Delegate(UserId),
+    /// Staff of a body: items it leads or coordinates on.
+    Body(BodyId),
+    /// Coordinators: every item.
+    Everything,
+    /// Administrators and anyone else: no items.
+    Nothing,
+}
+
+/// Order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Earliest deadline first (the working order of a queue).
+    #[default]
+    DeadlineFirst,
+    /// Newest first.
+    NewestFirst,
+}
+
+/// What a list page asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    /// Only items in this state.
+    pub status: Option<ItemStatus>,
+    /// Only items in any of these states (used by the review queue and triage).
+    pub statuses: Vec<ItemStatus>,
+    /// Only items of this field.
+    pub field: Option<FieldId>,
+    /// Only items led by this body.
+    pub lead_body: Option<BodyId>,
+    /// Only items still owed an answer whose deadline has passed.
+    pub overdue_at: Option<NaiveDateTime>,
+    /// Diacritic-free words that must appear in reference, title or content.
+    pub search: Option<String>,
+    /// Only items waiting for triage: unrouted, or held by a coordinating body.
+    pub triage: bool,
+    /// Order.
+    pub sort: Sort,
+}
+
+/// One line of a list: an item with the names it is shown with.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct ItemLine {
+    /// Row id.
+    pub id: i32,
+    /// Human reference.
+    pub reference: String,
+    /// Title.
+    pub title: String,
+    /// Status name.
+    pub status: String,
+    /// Filing time.
+    pub submitted_at: NaiveDateTime,
+    /// Due date.
+    pub deadline: NaiveDateTime,
+    /// Field, Vietnamese.
+    pub field_vi: String,
+    /// Field, English.
+    pub field_en: String,
+    /// Lead body, Vietnamese.
+    pub body_vi: Option<String>,
+    /// Lead body, English.
+    pub body_en: Option<String>,
+    /// Delegate's name.
+    pub delegate_name: String,
+}
+
+type BoxedItems<'a> = items::BoxedQuery<'a, MultiBackend>;
+
+impl Item {
+    /// The parsed status.
+    pub fn status(&self) -> ItemStatus {
+        self.status.parse().unwrap_or(ItemStatus::Submitted)
+    }
+
+    /// The typed id.
+    pub fn item_id(&self) -> ItemId {
+        ItemId(self.id)
+    }
+
+    /// One item, if `scope` may see it. Forbidden and missing are the same `None`.
+    pub fn find_visible(
+        conn: &mut DbConnection,
+        id: ItemId,
+        scope: Scope,
+    ) -> QueryResult<Option<Item>> {
+        scoped(items::table.into_boxed(), scope)
+            .filter(items::id.eq(id.0))
+            .select(Item::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// One item regardless of who asks; for internal steps only.
+    pub fn find(conn: &mut DbConnection, id: ItemId) -> QueryResult<Option<Item>> {
+        items::table
+            .find(id.0)
+            .select(Item::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The item a delegate already filed with this form token, if any.
+    pub fn find_by_submission_token(
+        conn: &mut DbConnection,
+        delegate: UserId,
+        token: &str,
+    ) -> QueryResult<Option<Item>> {
+        items::table
+            .filter(items::delegate_id.eq(delegate.0))
+            .filter(items::submission_token.eq(token))
+            .select(Item::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Items merged into this one.
+    pub fn merged_into(conn: &mut DbConnection, id: ItemId) -> QueryResult<Vec<Item>> {
+        items::table
+            .filter(items::merged_into_id.eq(id.0))
+            .order(items::id)
+            .select(Item::as_select())
+            .load(conn)
+    }
+
+    /// One page of the items `scope` may see that match `filter`, with the total.
+    /// Two queries whatever the page size: the count and the page itself.
+    pub fn page(
+        conn: &mut DbConnection,
+        scope: Scope,
+        filter: &ItemFilter,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<(Vec<ItemLine>, i64)> {
+        let total = filtered(scope, filter).count().get_result(conn)?;
+        let ordered = match filter.sort {
+            Sort::DeadlineFirst => filtered(scope, filter).order((items::deadline, items::id)),
+            Sort::NewestFirst => filtered(scope, filter).order(items::id.desc()),
+        };
+        let ids: Vec<i32> = ordered
+            .select(items::id)
+            .offset(offset)
+            .limit(limit)
+            .load(conn)?;
+        let mut lines: Vec<ItemLine> = items::table
+            .inner_join(fields::table)
+            .left_join(bodies::table)
+            .inner_join(users::table)
+            .filter(items::id.eq_any(&ids))
+            .select((
+                items::id,
+                items::reference,
+                items::title,
+                items::status,
+                items::submitted_at,
+                items::deadline,
+                fields::name_vi,
+                fields::name_en,
+                bodies::name_vi.nullable(),
+                bodies::name_en.nullable(),
+                users::full_name,
+            ))
+            .load(conn)?;
+        // Keep the order of the id query, which did the sorting on the index.
+        lines.sort_by_key(|line| ids.iter().position(|id| *id == line.id));
+        Ok((lines, total))
+    }
+
+    /// How many items `scope` may see that match `filter` (for navigation counts).
+    pub fn count(conn: &mut DbConnection, scope: Scope, filter: &ItemFilter) -> QueryResult<i64> {
+        filtered(scope, filter).count().get_result(conn)
+    }
+
+    /// Moves the item from `from` by `action`, but only if nobody changed its state
+    /// in the meantime: the `WHERE status = from` makes concurrent moves safe on both
+    /// engines. Returns the new state, or a conflict if the item moved on.
+    pub fn transition(
+        conn: &mut DbConnection,
+        id: ItemId,
+        from: ItemStatus,
+        action: Action,
+        now: NaiveDateTime,
+    ) -> Result<ItemStatus, AppError> {
+        let to = from
+            .apply(action)
+            .map_err(|_| AppError::Conflict("error_transition"))?;
+        let changed = diesel::update(
+            items::table
+                .filter(items::id.eq(id.0))
+                .filter(items::status.eq(from.as_str())),
+        )
+        .set((items::status.eq(to.as_str()), items::updated_at.eq(now)))
+        .execute(conn)?;
+        if changed == 1 {
+            Ok(to)
+        } else {
+            Err(AppError::Conflict("error_transition"))
+        }
+    }
+}
+
+impl NewItem {
+    /// Stores the item and returns its id.
+    pub fn insert(&self, conn: &mut DbConnection) -> QueryResult<ItemId> {
+        diesel::insert_into(items::table)
+            .values(self)
+            .returning(items::id)
+            .get_result(conn)
+            .map(ItemId)
+    }
+}
+
+/// Narrows a query to what `scope` may see: the owner or body is in the query
+/// itself, never checked after loading.
+fn scoped(query: BoxedItems<'static>, scope: Scope) -> BoxedItems<'static> {
+    match scope {
+        Scope::Delegate(user) => query.filter(items::delegate_id.eq(user.0)),
+        Scope::Body(body) => query.filter(
+            items::lead_body_id.eq(body.0).or(items::id.eq_any(
+                item_coordinating_bodies::table
+                    .filter(item_coordinating_bodies::body_id.eq(body.0))
+                    .select(item_coordinating_bodies::item_id),
+            )),
+        ),
+        Scope::Everything => query,
+        Scope::Nothing => query.filter(items::id.eq(-1)),
+    }
+}
+
+fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
+    let mut query = scoped(items::table.into_boxed(), scope);
+    if let Some(status) = filter.status {
+        query = query.filter(items::status.eq(status.as_str()));
+    }
+    if !filter.statuses.is_empty() {
+        let names: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        query = query.filter(items::status.eq_any(names));
+    }
+    if let Some(field) = filter.field {
+        query = query.filter(items::field_id.eq(field.0));
+    }
+    if let Some(body) = filter.lead_body {
+        query = query.filter(items::lead_body_id.eq(body.0));
+    }
+    if let Some(now) = filter.overdue_at {
+        let waiting: Vec<&'static str> = ItemStatus::ALL
+            .into_iter()
+            .filter(|s| s.awaits_answer())
+            .map(|s| s.as_str())
+            .collect();
+        query = query
+            .filter(items::deadline.lt(now))
+            .filter(items::status.eq_any(waiting));
+    }
+    if let Some(search) = &filter.search {
+        for word in search.split_whitespace() {
+            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            query = query.filter(
+                items::search_text
+                    .like(format!("%{escaped}%"))
+                    .escape('\\'),
+            );
+        }
+    }
+    if filter.triage {
+        query = query.filter(
+            items::status.eq(ItemStatus::Submitted.as_str()).or(items::status
+                .eq(ItemStatus::Routed.as_str())
+                .and(
+                    items::lead_body_id.eq_any(
+                        bodies::table
+                            .filter(bodies::is_coordinating.eq(true))
+                            .select(bodies::id.nullable()),
+                    ),
+                )),
+        );
+    }
+    query
+}
+
+impl Scope {
+    /// The items `actor` may see at all.
+    pub fn for_actor(actor: &crate::domain::Actor) -> Scope {
+        use crate::domain::Role;
+        match (actor.role, actor.body) {
+            (Role::Delegate, _) => Scope::Delegate(actor.user),
+            (Role::Drafter | Role::Approver, Some(body)) => Scope::Body(body),
+            (Role::Coordinator, _) => Scope::Everything,
+            _ => Scope::Nothing,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Storage: the schema, one module of rows and queries per table group, the item
+//! workflow's transactions, and the seed data.
+
+pub mod answers;
+pub mod bodies;
+pub mod conferences;
+pub mod connection;
+pub mod events;
+pub mod fields;
+pub mod items;
+pub mod schema;
+pub mod seed;
+pub mod sessions;
+pub mod users;
+pub mod workflow;
+
+pub use connection::{
+    connect, is_unique_violation, run_migrations, write_transaction, DatabaseTarget,
+    DbConnection, DbPool, MultiBackend,
+};

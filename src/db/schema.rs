@@ -1,0 +1,179 @@
+//! The database schema in types both SQLite and PostgreSQL understand.
+//! Kept by hand in step with `migrations/sqlite` and `migrations/postgres`.
+
+diesel::table! {
+    bodies (id) {
+        id -> Integer,
+        code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        is_coordinating -> Bool,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    fields (id) {
+        id -> Integer,
+        code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        lead_body_id -> Nullable<Integer>,
+        sort_order -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        full_name -> Text,
+        unit -> Text,
+        role -> Text,
+        body_id -> Nullable<Integer>,
+        password_hash -> Text,
+        locale -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        password_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conferences (id) {
+        id -> Integer,
+        name -> Text,
+        theme -> Text,
+        held_on -> Date,
+        notice_number -> Text,
+        response_days -> Integer,
+        open_for_submissions -> Bool,
+        reference_prefix -> Text,
+        last_reference_number -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Integer,
+        conference_id -> Integer,
+        reference_number -> Integer,
+        reference -> Text,
+        delegate_id -> Integer,
+        submission_token -> Text,
+        title -> Text,
+        content -> Text,
+        field_id -> Integer,
+        related_units -> Text,
+        status -> Text,
+        lead_body_id -> Nullable<Integer>,
+        merged_into_id -> Nullable<Integer>,
+        approved_revision_id -> Nullable<Integer>,
+        published_revision_id -> Nullable<Integer>,
+        submitted_at -> Timestamp,
+        deadline -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        satisfaction -> Nullable<Text>,
+        satisfaction_comment -> Nullable<Text>,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    item_coordinating_bodies (item_id, body_id) {
+        item_id -> Integer,
+        body_id -> Integer,
+        added_by -> Integer,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    answer_revisions (id) {
+        id -> Integer,
+        item_id -> Integer,
+        body_text -> Text,
+        author_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notes (id) {
+        id -> Integer,
+        item_id -> Integer,
+        author_id -> Integer,
+        body_text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_events (id) {
+        id -> Integer,
+        item_id -> Integer,
+        actor_id -> Nullable<Integer>,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        from_body_id -> Nullable<Integer>,
+        to_body_id -> Nullable<Integer>,
+        comment -> Text,
+        visible_to_delegate -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Nullable<Integer>,
+        csrf_token -> Text,
+        locale -> Text,
+        flash -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttles (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        blocked_until -> Nullable<Timestamp>,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(fields -> bodies (lead_body_id));
+diesel::joinable!(users -> bodies (body_id));
+diesel::joinable!(items -> conferences (conference_id));
+diesel::joinable!(items -> users (delegate_id));
+diesel::joinable!(items -> fields (field_id));
+diesel::joinable!(items -> bodies (lead_body_id));
+diesel::joinable!(item_coordinating_bodies -> items (item_id));
+diesel::joinable!(item_coordinating_bodies -> bodies (body_id));
+diesel::joinable!(answer_revisions -> items (item_id));
+diesel::joinable!(answer_revisions -> users (author_id));
+diesel::joinable!(notes -> items (item_id));
+diesel::joinable!(notes -> users (author_id));
+diesel::joinable!(item_events -> items (item_id));
+diesel::joinable!(item_events -> users (actor_id));
+diesel::joinable!(sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    bodies,
+    fields,
+    users,
+    conferences,
+    items,
+    item_coordinating_bodies,
+    answer_revisions,
+    notes,
+    item_events,
+    sessions,
+    login_throttles,
+);

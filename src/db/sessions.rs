@@ -1,0 +1,190 @@
+//! Server-side sessions and login throttling. The cookie holds only a random id;
+//! this table holds a keyed hash of it, so a copy of the database opens no session.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{login_throttles, sessions, users};
+use super::users::User;
+use super::DbConnection;
+use crate::domain::UserId;
+
+/// A session row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    /// Keyed hash of the cookie's id.
+    pub id_hash: String,
+    /// The logged-in user; None before login.
+    pub user_id: Option<i32>,
+    /// The token every form of this session carries.
+    pub csrf_token: String,
+    /// Language chosen in this session.
+    pub locale: String,
+    /// A one-time message for the next page.
+    pub flash: Option<String>,
+    /// Start (for the absolute expiry).
+    pub created_at: NaiveDateTime,
+    /// Last request (for the idle expiry).
+    pub last_seen_at: NaiveDateTime,
+}
+
+impl SessionRow {
+    /// Starts a session.
+    pub fn insert(
+        conn: &mut DbConnection,
+        id_hash: &str,
+        user: Option<UserId>,
+        csrf_token: &str,
+        locale: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::id_hash.eq(id_hash),
+                sessions::user_id.eq(user.map(|u| u.0)),
+                sessions::csrf_token.eq(csrf_token),
+                sessions::locale.eq(locale),
+                sessions::created_at.eq(now),
+                sessions::last_seen_at.eq(now),
+            ))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// The session and its (active) user, if the session exists.
+    pub fn find_with_user(
+        conn: &mut DbConnection,
+        id_hash: &str,
+    ) -> QueryResult<Option<(SessionRow, Option<User>)>> {
+        sessions::table
+            .left_join(users::table)
+            .filter(sessions::id_hash.eq(id_hash))
+            .select((SessionRow::as_select(), Option::<User>::as_select()))
+            .first(conn)
+            .optional()
+    }
+
+    /// Records activity, for the idle expiry.
+    pub fn touch(conn: &mut DbConnection, id_hash: &str, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Ends one session.
+    pub fn delete(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
+        diesel::delete(sessions::table.find(id_hash))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Removes sessions idle since before `idle_cutoff` or started before
+    /// `absolute_cutoff`.
+    pub fn delete_expired(
+        conn: &mut DbConnection,
+        idle_cutoff: NaiveDateTime,
+        absolute_cutoff: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::delete(
+            sessions::table.filter(
+                sessions::last_seen_at
+                    .lt(idle_cutoff)
+                    .or(sessions::created_at.lt(absolute_cutoff)),
+            ),
+        )
+        .execute(conn)
+    }
+
+    /// Changes the session's language.
+    pub fn set_locale(conn: &mut DbConnection, id_hash: &str, locale: &str) -> QueryResult<()> {
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::locale.eq(locale))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Leaves a one-time message for the next page.
+    pub fn set_flash(conn: &mut DbConnection, id_hash: &str, key: &str) -> QueryResult<()> {
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::flash.eq(Some(key)))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// Clears the one-time message once shown.
+    pub fn clear_flash(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::flash.eq(None::<String>))
+            .execute(conn)
+            .map(|_| ())
+    }
+}
+
+/// The failed-login record of one account or one address.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = login_throttles)]
+pub struct Throttle {
+    /// `email:…` or `ip:…`.
+    pub throttle_key: String,
+    /// Consecutive failures.
+    pub failures: i32,
+    /// No attempt is checked before this time.
+    pub blocked_until: Option<NaiveDateTime>,
+    /// Last failure.
+    pub last_failure_at: NaiveDateTime,
+}
+
+impl Throttle {
+    /// The records for these keys.
+    pub fn find_all(conn: &mut DbConnection, keys: &[String]) -> QueryResult<Vec<Throttle>> {
+        login_throttles::table
+            .filter(login_throttles::throttle_key.eq_any(keys))
+            .select(Throttle::as_select())
+            .load(conn)
+    }
+
+    /// Counts one more failure for `key`; `block_for` turns the new failure count
+    /// into how long further attempts wait.
+    pub fn record_failure(
+        conn: &mut DbConnection,
+        key: &str,
+        now: NaiveDateTime,
+        block_for: impl Fn(i32) -> Option<chrono::Duration>,
+    ) -> QueryResult<()> {
+        let current: Option<i32> = login_throttles::table
+            .find(key)
+            .select(login_throttles::failures)
+            .first(conn)
+            .optional()?;
+        let failures = current.unwrap_or(0) + 1;
+        let blocked_until = block_for(failures).map(|wait| now + wait);
+        if current.is_some() {
+            diesel::update(login_throttles::table.find(key))
+                .set((
+                    login_throttles::failures.eq(failures),
+                    login_throttles::blocked_until.eq(blocked_until),
+                    login_throttles::last_failure_at.eq(now),
+                ))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(login_throttles::table)
+                .values((
+                    login_throttles::throttle_key.eq(key),
+                    login_throttles::failures.eq(failures),
+                    login_throttles::blocked_until.eq(blocked_until),
+                    login_throttles::last_failure_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the failures of `key` after a successful login.
+    pub fn clear(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+        diesel::delete(login_throttles::table.find(key))
+            .execute(conn)
+            .map(|_| ())
+    }
+}

@@ -1,0 +1,102 @@
+//! Rules about items that do not depend on storage: references, deadlines,
+//! satisfaction and the limits on what a delegate may write.
+
+use chrono::{Duration, NaiveDateTime};
+use serde::Serialize;
+use std::str::FromStr;
+
+/// Longest title a delegate may give, in characters.
+pub const TITLE_MAX_CHARS: usize = 300;
+/// Shortest title, in characters.
+pub const TITLE_MIN_CHARS: usize = 5;
+/// Longest proposal text, in characters.
+pub const CONTENT_MAX_CHARS: usize = 20_000;
+/// Shortest proposal text, in characters.
+pub const CONTENT_MIN_CHARS: usize = 10;
+/// Longest list of related units, in characters.
+pub const RELATED_UNITS_MAX_CHARS: usize = 500;
+/// Longest comment, reason, note or answer, in characters.
+pub const COMMENT_MAX_CHARS: usize = 5_000;
+/// Longest answer text, in characters.
+pub const ANSWER_MAX_CHARS: usize = 50_000;
+
+/// The human reference of an item, such as `KN-2023-0042`: prefix, the conference
+/// year and a number that counts up without gaps within the conference.
+pub fn format_reference(prefix: &str, year: i32, number: i32) -> String {
+    format!("{prefix}-{year}-{number:04}")
+}
+
+/// The date an answer is due: the conference's response period after submission.
+pub fn deadline(submitted_at: NaiveDateTime, response_days: i32) -> NaiveDateTime {
+    submitted_at + Duration::days(i64::from(response_days))
+}
+
+/// How satisfied a delegate says they are with the published answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    /// The answer settles the matter.
+    Satisfied,
+    /// The answer settles part of it.
+    Partly,
+    /// The answer does not settle it.
+    NotSatisfied,
+}
+
+impl Satisfaction {
+    /// Every level, from best to worst.
+    pub const ALL: [Satisfaction; 3] = [
+        Satisfaction::Satisfied,
+        Satisfaction::Partly,
+        Satisfaction::NotSatisfied,
+    ];
+
+    /// The stable name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::Partly => "partly",
+            Satisfaction::NotSatisfied => "not_satisfied",
+        }
+    }
+}
+
+impl FromStr for Satisfaction {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Satisfaction::ALL
+            .into_iter()
+            .find(|level| level.as_str() == s)
+            .ok_or(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn references_are_zero_padded_to_four_digits() {
+        assert_eq!(format_reference("KN", 2023, 42), "KN-2023-0042");
+        assert_eq!(format_reference("KN", 2023, 12345), "KN-2023-12345");
+    }
+
+    #[test]
+    fn the_deadline_is_the_response_period_after_submission() {
+        let submitted = NaiveDate::from_ymd_opt(2023, 5, 20)
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+            .unwrap();
+        let due = deadline(submitted, 30);
+        assert_eq!(due.to_string(), "2023-06-19 09:30:00");
+    }
+
+    #[test]
+    fn satisfaction_levels_round_trip() {
+        for level in Satisfaction::ALL {
+            assert_eq!(level.as_str().parse::<Satisfaction>(), Ok(level));
+        }
+        assert!("meh".parse::<Satisfaction>().is_err());
+    }
+}

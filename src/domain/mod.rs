@@ -1,0 +1,15 @@
+//! Plain types and rules of the desk; nothing here knows about HTTP or SQL.
+
+pub mod credentials;
+pub mod ids;
+pub mod item;
+pub mod permissions;
+pub mod role;
+pub mod status;
+pub mod text;
+
+pub use ids::{BodyId, ConferenceId, FieldId, ItemId, UserId};
+pub use item::Satisfaction;
+pub use permissions::{Actor, Operation, Relation};
+pub use role::Role;
+pub use status::{Action, InvalidTransition, ItemStatus};

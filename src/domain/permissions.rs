@@ -1,0 +1,180 @@
+//! Who may do what to an item: deny by default, decided from the person's role and
+//! how they stand to the item (owner, lead body, coordinating body).
+
+use super::{BodyId, Role, UserId};
+
+/// The person acting: their id, role and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    /// The user's id.
+    pub user: UserId,
+    /// The user's role.
+    pub role: Role,
+    /// The user's body, for staff.
+    pub body: Option<BodyId>,
+}
+
+/// How an actor stands to one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Relation {
+    /// The actor filed it.
+    pub owner: bool,
+    /// The actor's body leads the answer.
+    pub lead_body: bool,
+    /// The actor's body was asked to coordinate.
+    pub coordinating_body: bool,
+}
+
+/// Something a person may try to do to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// See the item at all.
+    View,
+    /// Take it back before drafting.
+    Withdraw,
+    /// Say how satisfied they are with the answer.
+    Rate,
+    /// Write an internal note.
+    AddNote,
+    /// Write or revise the answer, and send it for review.
+    Draft,
+    /// Approve or return a draft.
+    Review,
+    /// Route or re-route the item, add coordinating bodies, merge it.
+    Triage,
+    /// Send an approved answer back, publish it.
+    Publish,
+    /// Record implementation progress.
+    FollowImplementation,
+}
+
+impl Operation {
+    /// Every operation, for exhaustive tests.
+    pub const ALL: [Operation; 9] = [
+        Operation::View,
+        Operation::Withdraw,
+        Operation::Rate,
+        Operation::AddNote,
+        Operation::Draft,
+        Operation::Review,
+        Operation::Triage,
+        Operation::Publish,
+        Operation::FollowImplementation,
+    ];
+}
+
+impl Actor {
+    /// Whether this actor may perform `operation` on an item they stand to as
+    /// `relation`. Anything not granted here is refused.
+    pub fn may(&self, operation: Operation, relation: Relation) -> bool {
+        use Operation as Op;
+        let staff_of_item = relation.lead_body || relation.coordinating_body;
+        match self.role {
+            Role::Delegate => {
+                relation.owner && matches!(operation, Op::View | Op::Withdraw | Op::Rate)
+            }
+            Role::Drafter => match operation {
+                Op::View | Op::AddNote => staff_of_item,
+                Op::Draft => relation.lead_body,
+                _ => false,
+            },
+            Role::Approver => match operation {
+                Op::View | Op::AddNote => staff_of_item,
+                Op::Draft | Op::Review => relation.lead_body,
+                _ => false,
+            },
+            Role::Coordinator => matches!(
+                operation,
+                Op::View | Op::AddNote | Op::Triage | Op::Publish | Op::FollowImplementation
+            ),
+            Role::Admin => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Operation as Op;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user: UserId(1),
+            role,
+            body: role.needs_body().then_some(BodyId(1)),
+        }
+    }
+
+    const OWNER: Relation = Relation {
+        owner: true,
+        lead_body: false,
+        coordinating_body: false,
+    };
+    const LEAD: Relation = Relation {
+        owner: false,
+        lead_body: true,
+        coordinating_body: false,
+    };
+    const COORDINATING: Relation = Relation {
+        owner: false,
+        lead_body: false,
+        coordinating_body: true,
+    };
+    const STRANGER: Relation = Relation {
+        owner: false,
+        lead_body: false,
+        coordinating_body: false,
+    };
+
+    fn granted(role: Role, relation: Relation) -> Vec<Operation> {
+        Operation::ALL
+            .into_iter()
+            .filter(|op| actor(role).may(*op, relation))
+            .collect()
+    }
+
+    #[test]
+    fn a_delegate_may_only_view_withdraw_and_rate_their_own_items() {
+        assert_eq!(granted(Role::Delegate, OWNER), vec![Op::View, Op::Withdraw, Op::Rate]);
+        assert!(granted(Role::Delegate, STRANGER).is_empty());
+        assert!(granted(Role::Delegate, LEAD).is_empty());
+    }
+
+    #[test]
+    fn a_drafter_drafts_only_for_the_lead_body_and_notes_as_coordinating_body() {
+        assert_eq!(granted(Role::Drafter, LEAD), vec![Op::View, Op::AddNote, Op::Draft]);
+        assert_eq!(granted(Role::Drafter, COORDINATING), vec![Op::View, Op::AddNote]);
+        assert!(granted(Role::Drafter, STRANGER).is_empty());
+    }
+
+    #[test]
+    fn an_approver_reviews_only_their_own_bodys_items() {
+        assert_eq!(
+            granted(Role::Approver, LEAD),
+            vec![Op::View, Op::AddNote, Op::Draft, Op::Review]
+        );
+        assert_eq!(granted(Role::Approver, COORDINATING), vec![Op::View, Op::AddNote]);
+        assert!(granted(Role::Approver, STRANGER).is_empty());
+    }
+
+    #[test]
+    fn a_coordinator_triages_and_publishes_everything_but_never_drafts_or_rates() {
+        let expected = vec![
+            Op::View,
+            Op::AddNote,
+            Op::Triage,
+            Op::Publish,
+            Op::FollowImplementation,
+        ];
+        assert_eq!(granted(Role::Coordinator, STRANGER), expected);
+        assert!(!actor(Role::Coordinator).may(Op::Draft, LEAD));
+        assert!(!actor(Role::Coordinator).may(Op::Rate, OWNER));
+    }
+
+    #[test]
+    fn an_administrator_has_no_item_rights() {
+        for relation in [OWNER, LEAD, COORDINATING, STRANGER] {
+            assert!(granted(Role::Admin, relation).is_empty());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The app's one error type and how each kind becomes a response.
+//!
+//! Handlers return `Result<_, AppError>`. A form that fails validation is not an
+//! error: it is re-rendered with messages (see `routes::forms`).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+
+/// What went wrong while serving a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing does not exist, or this user may not know that it does.
+    #[error("not found")]
+    NotFound,
+    /// The user may not do this. Answered exactly like `NotFound`, so outsiders
+    /// learn nothing about what exists.
+    #[error("forbidden")]
+    Forbidden,
+    /// The page needs a logged-in user.
+    #[error("login required")]
+    LoginRequired,
+    /// The form's CSRF token or origin did not match this session.
+    #[error("the request failed the CSRF check")]
+    CsrfRejected,
+    /// The action does not fit the item's present state (someone else acted first).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A database failure.
+    #[error("database error")]
+    Database(#[from] diesel::result::Error),
+    /// Anything else that should not happen.
+    #[error("unexpected error: {0}")]
+    Unexpected(String),
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        AppError::Unexpected(format!("database pool: {error}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        AppError::Unexpected(format!("blocking task: {error}"))
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(error: tera::Error) -> Self {
+        AppError::Unexpected(format!("template: {error:?}"))
+    }
+}
+
+/// Which page explains an error to the user; the error-page middleware renders it
+/// in the user's language with the normal layout.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorPage {
+    /// The locale key of the page's heading.
+    pub title_key: &'static str,
+    /// The locale key of the explanation.
+    pub message_key: &'static str,
+}
+
+impl AppError {
+    fn page(&self) -> ErrorPage {
+        let (title_key, message_key) = match self {
+            AppError::NotFound | AppError::Forbidden => ("error_not_found_title", "error_not_found"),
+            AppError::LoginRequired => ("error_login_required_title", "error_login_required"),
+            AppError::CsrfRejected => ("error_csrf_title", "error_csrf"),
+            AppError::Conflict(key) => ("error_conflict_title", *key),
+            AppError::Database(_) | AppError::Unexpected(_) => {
+                ("error_unexpected_title", "error_unexpected")
+            }
+        };
+        ErrorPage {
+            title_key,
+            message_key,
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound | AppError::Forbidden => StatusCode::NOT_FOUND,
+            AppError::LoginRequired => StatusCode::SEE_OTHER,
+            AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Database(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::LoginRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/login"))
+                    .finish();
+            }
+            AppError::Database(cause) => tracing::error!(error = ?cause, "database error"),
+            AppError::Unexpected(cause) => tracing::error!(error = %cause, "unexpected error"),
+            AppError::Forbidden => tracing::info!("forbidden request answered as not found"),
+            AppError::CsrfRejected => tracing::warn!("request refused by the CSRF check"),
+            AppError::NotFound | AppError::Conflict(_) => {}
+        }
+        let mut response = HttpResponse::build(self.status_code())
+            .content_type("text/plain; charset=utf-8")
+            .body(self.page().title_key);
+        response.extensions_mut().insert(self.page());
+        response
+    }
+}

@@ -1,0 +1,11 @@
+//! dialogue-desk: delegates file proposals to a dialogue conference, each is routed
+//! to the body responsible, answered, approved, published and followed up.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod routes;
+pub mod startup;

@@ -1,0 +1,264 @@
+//! Logging in and out, changing one's password, and choosing the language.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+use validator::Validate;
+
+use super::forms::FormErrors;
+use super::middleware::UNPROCESSABLE;
+use super::pages::{flash, local_path, now, page, see_other, with_db, Renderer};
+use crate::auth::session::{self, removal_cookie, session_cookie};
+use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
+use crate::config::Config;
+use crate::db::sessions::SessionRow;
+use crate::db::users::User;
+use crate::db::DbPool;
+use crate::domain::credentials::check_new_password;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// The login form as typed.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default, skip_serializing)]
+    password: String,
+}
+
+/// `GET /`: each role's home page.
+pub async fn home(visit: Visit) -> HttpResponse {
+    let target = match visit.user.as_ref().map(User::role) {
+        None => "/login",
+        Some(Role::Delegate) => "/my",
+        Some(Role::Drafter) => "/queue",
+        Some(Role::Approver) => "/review",
+        Some(Role::Coordinator) => "/triage",
+        Some(Role::Admin) => "/admin/users",
+    };
+    see_other(target)
+}
+
+/// `GET /login`: the login form. A visitor without a session gets an anonymous one,
+/// so that even the login form carries a CSRF token.
+pub async fn login_form(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    config: web::Data<Config>,
+    mut visit: Visit,
+) -> Result<HttpResponse, AppError> {
+    if visit.user.is_some() {
+        return Ok(see_other("/"));
+    }
+    let mut new_cookie = None;
+    if visit.id_hash.is_none() {
+        let secret = config.secret_key.clone();
+        let lang = visit.lang;
+        let id = with_db(&pool, move |conn| session::start(conn, &secret, None, lang, now())).await?;
+        let reloaded_id = id.clone();
+        let secret = config.secret_key.clone();
+        visit = with_db(&pool, move |conn| {
+            Visit::load(conn, &secret, Some(&reloaded_id), false, now())
+        })
+        .await?;
+        new_cookie = Some(session_cookie(&config, id));
+    }
+    let mut context = Context::new();
+    context.insert("form", &LoginForm::default());
+    let mut response = page(&pool, &renderer, &visit, "auth/login.html", context, StatusCode::OK).await?;
+    if let Some(cookie) = new_cookie {
+        response.add_cookie(&cookie).map_err(|e| AppError::Unexpected(e.to_string()))?;
+    }
+    Ok(response)
+}
+
+/// `POST /login`: checks the password (the same work for an unknown address),
+/// throttles repeated failures, and starts a fresh session on success.
+pub async fn login(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    config: web::Data<Config>,
+    hashing: web::Data<Hashing>,
+    visit: Visit,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let keys = throttle::keys(&email, &address);
+    let refuse = |message: String, status: StatusCode| {
+        let mut context = Context::new();
+        context.insert("form", &form);
+        context.insert("login_error", &message);
+        (context, status)
+    };
+
+    let check_keys = keys.clone();
+    let blocked = with_db(&pool, move |conn| throttle::blocked_for(conn, &check_keys, now())).await?;
+    if let Some(seconds) = blocked {
+        let message = renderer
+            .text(visit.lang, "login_throttled")
+            .replace("{seconds}", &seconds.to_string());
+        let (context, status) = refuse(message, StatusCode::TOO_MANY_REQUESTS);
+        return page(&pool, &renderer, &visit, "auth/login.html", context, status).await;
+    }
+
+    let lookup = email.clone();
+    let user = with_db(&pool, move |conn| Ok(User::find_by_email(conn, &lookup)?)).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = hashing.verify(form.password.clone(), stored).await?;
+    let user = user.filter(|u| password_ok && u.active);
+    let Some(user) = user else {
+        let failed_keys = keys.clone();
+        with_db(&pool, move |conn| throttle::record_failure(conn, &failed_keys, now())).await?;
+        tracing::info!(account = %crate::domain::credentials::mask_email(&email), "failed login");
+        let (context, status) = refuse(
+            renderer.text(visit.lang, "login_failed"),
+            StatusCode::UNAUTHORIZED,
+        );
+        return page(&pool, &renderer, &visit, "auth/login.html", context, status).await;
+    };
+
+    let secret = config.secret_key.clone();
+    let old_session = visit.id_hash.clone();
+    let user_id = user.user_id();
+    let lang = Lang::from_code(&user.locale);
+    let id = with_db(&pool, move |conn| {
+        throttle::clear(conn, &keys[..1])?;
+        if let Some(old) = old_session {
+            SessionRow::delete(conn, &old)?;
+        }
+        session::start(conn, &secret, Some(user_id), lang, now())
+    })
+    .await?;
+    let mut response = see_other("/");
+    response
+        .add_cookie(&session_cookie(&config, id))
+        .map_err(|e| AppError::Unexpected(e.to_string()))?;
+    Ok(response)
+}
+
+/// The empty form every logout button posts.
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
+
+/// `POST /logout`: ends the session everywhere at once (it lives in the database).
+pub async fn logout(
+    pool: web::Data<DbPool>,
+    config: web::Data<Config>,
+    current: CurrentUser,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let session = current.session.clone();
+    with_db(&pool, move |conn| Ok(SessionRow::delete(conn, &session)?)).await?;
+    let mut response = see_other("/login");
+    response
+        .add_cookie(&removal_cookie(&config))
+        .map_err(|e| AppError::Unexpected(e.to_string()))?;
+    Ok(response)
+}
+
+/// The change-password form as typed.
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// `GET /account/password`.
+pub async fn password_form(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let context = Context::new();
+    page(&pool, &renderer, &current.visit, "auth/password.html", context, StatusCode::OK).await
+}
+
+/// `POST /account/password`: checks the current password and the policy, then
+/// ends every session of the user and starts a new one here.
+pub async fn change_password(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    config: web::Data<Config>,
+    hashing: web::Data<Hashing>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let lang = current.visit.lang;
+    let catalog = renderer.catalog();
+    let mut errors = FormErrors::default();
+    if let Err(problem) = check_new_password(&form.new_password) {
+        errors.add("new_password", catalog, lang, problem.message_key());
+    }
+    if form.new_password != form.confirm_password {
+        errors.add("confirm_password", catalog, lang, "error_password_mismatch");
+    }
+    let current_ok = hashing
+        .verify(form.current_password.clone(), Some(current.user.password_hash.clone()))
+        .await?;
+    if !current_ok {
+        errors.add("current_password", catalog, lang, "error_current_password");
+    }
+    if !errors.is_empty() {
+        let mut context = Context::new();
+        context.insert("errors", &errors);
+        return page(&pool, &renderer, &current.visit, "auth/password.html", context, UNPROCESSABLE).await;
+    }
+    let hash = hashing.hash(form.new_password).await?;
+    let secret = config.secret_key.clone();
+    let user = current.user.user_id();
+    let id = with_db(&pool, move |conn| {
+        User::set_password_hash(conn, user, &hash, now())?;
+        let id = session::start(conn, &secret, Some(user), lang, now())?;
+        let id_hash = session::hash_session_id(&secret, &id);
+        flash(conn, &id_hash, "flash_password_changed")?;
+        Ok(id)
+    })
+    .await?;
+    let mut response = see_other("/");
+    response
+        .add_cookie(&session_cookie(&config, id))
+        .map_err(|e| AppError::Unexpected(e.to_string()))?;
+    Ok(response)
+}
+
+/// The language switch as posted.
+#[derive(Debug, Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /language`: remembers the choice in the session and, for a logged-in user,
+/// on their account.
+pub async fn set_language(
+    pool: web::Data<DbPool>,
+    visit: Visit,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Result<HttpResponse, AppError> {
+    let lang = Lang::from_code(&form.lang);
+    let session = visit.id_hash.clone().ok_or(AppError::CsrfRejected)?;
+    let user = visit.user.as_ref().map(User::user_id);
+    with_db(&pool, move |conn| {
+        SessionRow::set_locale(conn, &session, lang.code())?;
+        if let Some(user) = user {
+            User::set_locale(conn, user, lang.code())?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(local_path(&form.next)))
+}

@@ -1,0 +1,162 @@
+//! A delegate files a proposal: the form, its validation and the confirmation.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+use validator::Validate;
+
+use super::forms::FormErrors;
+use super::middleware::UNPROCESSABLE;
+use super::pages::{now, page, see_other, with_db, Renderer};
+use crate::auth::session::random_token;
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::conferences::Conference;
+use crate::db::fields::Field;
+use crate::db::workflow::{self, Submission};
+use crate::db::DbPool;
+use crate::domain::item::{CONTENT_MAX_CHARS, RELATED_UNITS_MAX_CHARS};
+use crate::domain::text::normalize;
+use crate::domain::{FieldId, ItemId, Operation, Role};
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// The proposal form as typed. It has no status or body: a delegate cannot set them.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, Validate)]
+pub struct ProposalForm {
+    #[serde(default)]
+    #[validate(length(min = 5, max = 300, code = "length"))]
+    title: String,
+    #[serde(default)]
+    #[validate(length(min = 10, max = 20000, code = "length"))]
+    content: String,
+    #[serde(default)]
+    field_id: String,
+    #[serde(default)]
+    #[validate(length(max = 500, code = "too_long"))]
+    related_units: String,
+    #[serde(default)]
+    submission_token: String,
+}
+
+#[derive(Serialize)]
+struct FieldChoice {
+    id: i32,
+    name: String,
+}
+
+fn require_delegate(current: &CurrentUser) -> Result<(), AppError> {
+    if current.user.role() == Role::Delegate {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn form_page(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    form: &ProposalForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lang = current.visit.lang;
+    let (conference, fields) = with_db(pool, |conn| Ok((Conference::open(conn)?, Field::active(conn)?))).await?;
+    let choices: Vec<FieldChoice> = fields
+        .iter()
+        .map(|f| FieldChoice {
+            id: f.id,
+            name: f.name(lang).to_owned(),
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("conference", &conference);
+    context.insert("fields", &choices);
+    context.insert("form", form);
+    context.insert("errors", errors);
+    context.insert("content_max", &CONTENT_MAX_CHARS);
+    context.insert("related_max", &RELATED_UNITS_MAX_CHARS);
+    page(pool, renderer, &current.visit, "delegate/new.html", context, status).await
+}
+
+/// `GET /proposals/new`: an empty form with a fresh one-time token.
+pub async fn new_proposal(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_delegate(&current)?;
+    let form = ProposalForm {
+        submission_token: random_token(),
+        ..Default::default()
+    };
+    form_page(&pool, &renderer, &current, &form, &FormErrors::default(), StatusCode::OK).await
+}
+
+/// `POST /proposals`: validates, files the item (once, however often the form is
+/// sent) and shows the confirmation.
+pub async fn submit_proposal(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    CsrfForm(raw): CsrfForm<ProposalForm>,
+) -> Result<HttpResponse, AppError> {
+    require_delegate(&current)?;
+    let lang: Lang = current.visit.lang;
+    let form = ProposalForm {
+        title: normalize(&raw.title),
+        content: normalize(&raw.content),
+        related_units: normalize(&raw.related_units),
+        field_id: raw.field_id.trim().to_owned(),
+        submission_token: raw.submission_token.trim().to_owned(),
+    };
+    let catalog = renderer.catalog();
+    let mut errors = match form.validate() {
+        Ok(()) => FormErrors::default(),
+        Err(e) => FormErrors::from_validation(&e, catalog, lang),
+    };
+    let field = form.field_id.parse::<i32>().ok().map(FieldId);
+    let fields = with_db(&pool, |conn| Ok(Field::active(conn)?)).await?;
+    if !field.is_some_and(|f| fields.iter().any(|known| known.id == f.0)) {
+        errors.add("field_id", catalog, lang, "error_choose_field");
+    }
+    let conference = with_db(&pool, |conn| Ok(Conference::open(conn)?)).await?;
+    let Some(conference) = conference else {
+        errors.add("title", catalog, lang, "error_conference_closed");
+        return form_page(&pool, &renderer, &current, &form, &errors, UNPROCESSABLE).await;
+    };
+    if form.submission_token.len() != 64 {
+        errors.add("title", catalog, lang, "error_csrf");
+    }
+    if !errors.is_empty() {
+        return form_page(&pool, &renderer, &current, &form, &errors, UNPROCESSABLE).await;
+    }
+    let submission = Submission {
+        conference: crate::domain::ConferenceId(conference.id),
+        field: field.expect("checked above"),
+        title: form.title,
+        content: form.content,
+        related_units: form.related_units,
+        token: form.submission_token,
+    };
+    let actor = current.actor();
+    let submitted = with_db(&pool, move |conn| workflow::submit(conn, &actor, &submission, now())).await?;
+    tracing::info!(reference = %submitted.reference, "item submitted");
+    Ok(see_other(&format!("/proposals/{}/submitted", submitted.item.0)))
+}
+
+/// `GET /proposals/{id}/submitted`: the confirmation with the reference.
+pub async fn submitted(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let actor = current.actor();
+    let id = ItemId(path.into_inner());
+    let (item, _) = with_db(&pool, move |conn| workflow::load_for(conn, &actor, id, Operation::View)).await?;
+    let mut context = Context::new();
+    context.insert("item", &item);
+    page(&pool, &renderer, &current.visit, "delegate/submitted.html", context, StatusCode::OK).await
+}

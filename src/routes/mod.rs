@@ -1,0 +1,56 @@
+//! HTTP only: extract, validate, call the workflow, render or redirect. The whole
+//! URL map is in [`configure`].
+
+pub mod admin;
+pub mod auth;
+pub mod delegate;
+pub mod forms;
+pub mod items;
+pub mod middleware;
+pub mod pages;
+pub mod queues;
+
+use actix_web::web;
+
+/// Every route of the app, top to bottom.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg
+        // Everyone
+        .route("/", web::get().to(auth::home))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/language", web::post().to(auth::set_language))
+        .route("/account/password", web::get().to(auth::password_form))
+        .route("/account/password", web::post().to(auth::change_password))
+        // Delegate
+        .route("/my", web::get().to(queues::mine))
+        .route("/proposals/new", web::get().to(delegate::new_proposal))
+        .route("/proposals", web::post().to(delegate::submit_proposal))
+        .route("/proposals/{id}/submitted", web::get().to(delegate::submitted))
+        .route("/items/{id}/withdraw", web::post().to(items::withdraw))
+        .route("/items/{id}/satisfaction", web::post().to(items::rate))
+        // Every role that may see an item
+        .route("/items/{id}", web::get().to(items::show))
+        .route("/items/{id}/notes", web::post().to(items::add_note))
+        // Drafter and approver
+        .route("/queue", web::get().to(queues::queue))
+        .route("/items/{id}/draft", web::post().to(items::save_draft))
+        .route("/items/{id}/send-for-review", web::post().to(items::send_for_review))
+        .route("/review", web::get().to(queues::review))
+        .route("/items/{id}/approve", web::post().to(items::approve))
+        .route("/items/{id}/return", web::post().to(items::return_to_drafting))
+        // Coordinator
+        .route("/triage", web::get().to(queues::triage))
+        .route("/items", web::get().to(queues::all))
+        .route("/items/{id}/route", web::post().to(items::reroute))
+        .route("/items/{id}/coordinating-bodies", web::post().to(items::add_coordinating_body))
+        .route("/items/{id}/merge", web::post().to(items::merge))
+        .route("/items/{id}/send-back", web::post().to(items::send_back))
+        .route("/items/{id}/publish", web::post().to(items::publish_one))
+        .route("/publish", web::get().to(queues::to_publish))
+        .route("/publish", web::post().to(items::publish_selection))
+        .route("/items/{id}/implementation", web::post().to(items::follow_implementation))
+        // Administrator
+        .route("/admin/users", web::get().to(admin::users));
+}

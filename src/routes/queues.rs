@@ -1,0 +1,229 @@
+//! The lists: a delegate's own items, a body's queue, the approver's review queue,
+//! the coordinator's triage, all items and the answers waiting to be published.
+//! One handler serves them all; each list differs only in its scope and filter.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+
+use super::pages::{now, page, with_db, Renderer};
+use crate::auth::CurrentUser;
+use crate::db::bodies::Body;
+use crate::db::fields::Field;
+use crate::db::items::{Item, ItemFilter, ItemLine, Scope, Sort};
+use crate::db::DbPool;
+use crate::domain::text::fold_for_search;
+use crate::domain::{BodyId, FieldId, ItemStatus, Role};
+use crate::error::AppError;
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 25;
+
+/// Which list is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// `/my`: the delegate's items.
+    Mine,
+    /// `/queue`: the body's items.
+    Queue,
+    /// `/review`: drafts waiting for the approver.
+    Review,
+    /// `/triage`: unrouted items and those held by a coordinating body.
+    Triage,
+    /// `/items`: every item (coordinator).
+    All,
+    /// `/publish`: approved answers to publish (coordinator).
+    Publish,
+}
+
+impl ListKind {
+    fn allowed(self, role: Role) -> bool {
+        match self {
+            ListKind::Mine => role == Role::Delegate,
+            ListKind::Queue => matches!(role, Role::Drafter | Role::Approver),
+            ListKind::Review => role == Role::Approver,
+            ListKind::Triage | ListKind::All | ListKind::Publish => role == Role::Coordinator,
+        }
+    }
+
+    fn title_key(self) -> &'static str {
+        match self {
+            ListKind::Mine => "nav_my",
+            ListKind::Queue => "nav_queue",
+            ListKind::Review => "nav_review",
+            ListKind::Triage => "nav_triage",
+            ListKind::All => "nav_all",
+            ListKind::Publish => "nav_publish",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            ListKind::Mine => "/my",
+            ListKind::Queue => "/queue",
+            ListKind::Review => "/review",
+            ListKind::Triage => "/triage",
+            ListKind::All => "/items",
+            ListKind::Publish => "/publish",
+        }
+    }
+}
+
+/// Filters as they arrive in the query string; anything unreadable is ignored.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    field: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// A list line with names in the user's language.
+#[derive(Debug, Serialize)]
+struct Line {
+    id: i32,
+    reference: String,
+    title: String,
+    status: String,
+    submitted_at: chrono::NaiveDateTime,
+    deadline: chrono::NaiveDateTime,
+    overdue: bool,
+    field: String,
+    body: Option<String>,
+    delegate: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Choice {
+    id: i32,
+    name: String,
+}
+
+/// Serves every list page.
+pub async fn list(
+    kind: ListKind,
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let actor = current.actor();
+    if !kind.allowed(actor.role) {
+        return Err(AppError::Forbidden);
+    }
+    let query = query.into_inner();
+    let lang = current.visit.lang;
+    let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
+    let at = now();
+    let mut filter = ItemFilter {
+        status: query.status.parse::<ItemStatus>().ok(),
+        field: query.field.parse().ok().map(FieldId),
+        lead_body: query.body.parse().ok().map(BodyId),
+        overdue_at: (query.overdue == "1").then_some(at),
+        search: Some(fold_for_search(query.q.trim())).filter(|q| !q.is_empty()),
+        sort: if query.sort == "newest" { Sort::NewestFirst } else { Sort::DeadlineFirst },
+        ..Default::default()
+    };
+    match kind {
+        ListKind::Mine => filter.sort = if query.sort == "deadline" { Sort::DeadlineFirst } else { Sort::NewestFirst },
+        ListKind::Queue => filter.lead_body = actor.body,
+        ListKind::Review => {
+            filter.lead_body = actor.body;
+            filter.status = Some(ItemStatus::InReview);
+        }
+        ListKind::Triage => filter.triage = true,
+        ListKind::Publish => filter.status = Some(ItemStatus::Approved),
+        ListKind::All => {}
+    }
+    let scope = Scope::for_actor(&actor);
+    let offset = (page_number - 1) * PAGE_SIZE;
+    let (lines, total, fields, bodies) = with_db(&pool, move |conn| {
+        let (lines, total) = Item::page(conn, scope, &filter, offset, PAGE_SIZE)?;
+        Ok((lines, total, Field::all(conn)?, Body::all(conn)?))
+    })
+    .await?;
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l: ItemLine| {
+            let status: ItemStatus = l.status.parse().unwrap_or(ItemStatus::Submitted);
+            Line {
+                overdue: status.awaits_answer() && l.deadline < at,
+                field: lang.pick(&l.field_vi, &l.field_en).to_owned(),
+                body: match (&l.body_vi, &l.body_en) {
+                    (Some(vi), Some(en)) => Some(lang.pick(vi, en).to_owned()),
+                    _ => None,
+                },
+                id: l.id,
+                reference: l.reference,
+                title: l.title,
+                status: l.status,
+                submitted_at: l.submitted_at,
+                deadline: l.deadline,
+                delegate: l.delegate_name,
+            }
+        })
+        .collect();
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let mut context = Context::new();
+    context.insert("kind", kind.path());
+    context.insert("title_key", kind.title_key());
+    context.insert("lines", &lines);
+    context.insert("total", &total);
+    context.insert("page", &page_number);
+    context.insert("pages", &pages);
+    context.insert("query", &query);
+    context.insert("statuses", &crate::routes::items::status_names());
+    context.insert(
+        "fields",
+        &fields.iter().map(|f| Choice { id: f.id, name: f.name(lang).to_owned() }).collect::<Vec<_>>(),
+    );
+    context.insert(
+        "bodies",
+        &bodies.iter().map(|b| Choice { id: b.id, name: b.name(lang).to_owned() }).collect::<Vec<_>>(),
+    );
+    context.insert("show_delegate", &(actor.role != Role::Delegate));
+    context.insert("selectable", &(kind == ListKind::Publish));
+    page(&pool, &renderer, &current.visit, "items/list.html", context, StatusCode::OK).await
+}
+
+macro_rules! list_route {
+    ($(#[$doc:meta] $name:ident => $kind:expr),* $(,)?) => {
+        $(
+            #[$doc]
+            pub async fn $name(
+                pool: web::Data<DbPool>,
+                renderer: web::Data<Renderer>,
+                current: CurrentUser,
+                query: web::Query<ListQuery>,
+            ) -> Result<HttpResponse, AppError> {
+                list($kind, pool, renderer, current, query).await
+            }
+        )*
+    };
+}
+
+list_route!(
+    /// `GET /my`.
+    mine => ListKind::Mine,
+    /// `GET /queue`.
+    queue => ListKind::Queue,
+    /// `GET /review`.
+    review => ListKind::Review,
+    /// `GET /triage`.
+    triage => ListKind::Triage,
+    /// `GET /items`.
+    all => ListKind::All,
+    /// `GET /publish`.
+    to_publish => ListKind::Publish,
+);

@@ -1,0 +1,124 @@
+//! Builds the app: database, migrations, seed, templates, and the HTTP server on
+//! its own listener (port 0 in tests).
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress, Logger};
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+
+use crate::auth::Hashing;
+use crate::config::Config;
+use crate::db::seed::{self, DemoAccount};
+use crate::db::{self, DbPool};
+use crate::routes::{self, middleware, pages::Renderer};
+
+/// A built app, bound to its listener, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+/// Connects, migrates and seeds the database named by the config.
+pub fn prepare_database(config: &Config, demo_password: Option<&str>) -> Result<(DbPool, Option<Vec<DemoAccount>>), String> {
+    let pool = db::connect(&config.database_url, config.db_pool_size)?;
+    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    db::run_migrations(&mut conn)?;
+    let seeded = match seed::seed_if_empty(&mut conn, config.seed_demo, demo_password, chrono::Utc::now().naive_utc()) {
+        Ok(seeded) => seeded,
+        // Another instance seeded the same empty database a moment earlier.
+        Err(error) if db::is_unique_violation(&error) => None,
+        Err(error) => return Err(format!("seeding failed: {error:?}")),
+    };
+    Ok((pool, seeded))
+}
+
+impl Application {
+    /// Prepares the database and binds `config.bind_addr`.
+    pub fn build(config: Config) -> Result<Application, String> {
+        let (pool, seeded) = prepare_database(&config, std::env::var("DEMO_PASSWORD").ok().as_deref())?;
+        if let Some(accounts) = seeded.filter(|a| !a.is_empty()) {
+            print_demo_accounts(&accounts);
+        }
+        let listener = TcpListener::bind(&config.bind_addr)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind_addr))?;
+        Application::with_listener(config, pool, listener)
+    }
+
+    /// Builds the server on an existing pool and listener.
+    pub fn with_listener(config: Config, pool: DbPool, listener: TcpListener) -> Result<Application, String> {
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let renderer = web::Data::new(
+            Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?,
+        );
+        let config = web::Data::new(config);
+        let pool_data = web::Data::new(pool.clone());
+        let hashing = web::Data::new(Hashing::new(
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        ));
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(from_fn(middleware::render_error_pages))
+                .wrap(from_fn(middleware::refuse_cross_site))
+                .wrap(from_fn(middleware::load_session))
+                .wrap(middleware::security_headers())
+                .wrap(Compress::default())
+                .wrap(Logger::new("%r %s %Dms"))
+                .app_data(config.clone())
+                .app_data(pool_data.clone())
+                .app_data(renderer.clone())
+                .app_data(hashing.clone())
+                .service(actix_files::Files::new("/static", static_dir()))
+                .configure(routes::configure)
+                .default_service(web::to(middleware::not_found))
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .run();
+        Ok(Application { port, server, pool })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool (tests use it to arrange data).
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn print_demo_accounts(accounts: &[DemoAccount]) {
+    println!("\nDemo accounts (shown once; they share one password):");
+    for account in accounts {
+        println!("  {:<12} {:<26} {}", account.role.as_str(), account.email, account.password);
+    }
+    println!();
+}
+
+/// Templates are read from `templates/` beside the crate (or `TEMPLATE_DIR`).
+fn template_dir() -> String {
+    asset_dir("TEMPLATE_DIR", "templates")
+}
+
+fn static_dir() -> String {
+    asset_dir("STATIC_DIR", "static")
+}
+
+/// An asset folder: the variable if set, else the folder in the working directory,
+/// else the one in the source tree the binary was built from.
+fn asset_dir(variable: &str, name: &str) -> String {
+    if let Ok(dir) = std::env::var(variable) {
+        return dir;
+    }
+    if std::path::Path::new(name).is_dir() {
+        return name.to_owned();
+    }
+    format!("{}/{name}", env!("CARGO_MANIFEST_DIR"))
+}

@@ -1,0 +1,306 @@
+//! `spawn_app()` and a `TestSession` with one helper per action a person takes.
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use std::net::TcpListener;
+
+use dialogue_desk::auth::password::hash_password;
+use dialogue_desk::auth::session::random_token;
+use dialogue_desk::config::{Config, Environment, SecretKey};
+use dialogue_desk::db::bodies::Body;
+use dialogue_desk::db::users::NewUser;
+use dialogue_desk::db::{DbConnection, DbPool};
+use dialogue_desk::domain::{Role, UserId};
+use dialogue_desk::startup::{prepare_database, Application};
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "mật khẩu thử nghiệm 2023";
+
+/// A database that removes itself when the test ends.
+enum TestDatabase {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+fn create_database() -> (String, TestDatabase) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("desk_test_{}", &random_token()[..16]);
+            let mut conn = diesel::PgConnection::establish(&admin_url)
+                .expect("TEST_DATABASE_URL must reach a PostgreSQL server");
+            conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .expect("the test role must be allowed to create databases");
+            let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database name");
+            (format!("{base}/{name}"), TestDatabase::Postgres { admin_url, name })
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let path = dir.path().join("desk.sqlite3").to_string_lossy().into_owned();
+            (path, TestDatabase::Sqlite(dir))
+        }
+    }
+}
+
+/// The running app of one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The app's own pool, to arrange data and look at the database.
+    pub pool: DbPool,
+    _database: TestDatabase,
+}
+
+/// A user made for a test.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: UserId,
+    pub email: String,
+    pub password: String,
+}
+
+/// Starts the app on a random port with a new database seeded with the reference
+/// data (bodies, fields, routing table, the 2023 conference) and no demo data.
+pub async fn spawn_app() -> TestApp {
+    let (database_url, database) = create_database();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().unwrap().port();
+    let config = Config {
+        database_url,
+        bind_addr: format!("127.0.0.1:{port}"),
+        base_url: format!("http://127.0.0.1:{port}"),
+        secret_key: SecretKey::new(random_token().into_bytes()),
+        environment: Environment::Development,
+        seed_demo: false,
+        db_pool_size: 8,
+    };
+    let (pool, _) = prepare_database(&config, None).expect("database prepared");
+    let app = Application::with_listener(config, pool, listener).expect("app built");
+    let pool = app.pool();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        pool,
+        _database: database,
+    }
+}
+
+impl TestApp {
+    /// A connection to the test's database.
+    pub fn conn(&self) -> diesel::r2d2::PooledConnection<dialogue_desk::db::connection::DbManager> {
+        self.pool.get().expect("a database connection")
+    }
+
+    /// Adds a user with `role` in the body with `body_code`.
+    pub fn add_user(&self, role: Role, body_code: Option<&str>) -> TestUser {
+        let mut conn = self.conn();
+        let body_id = body_code.map(|code| {
+            Body::find_by_code(&mut conn, code)
+                .unwrap()
+                .unwrap_or_else(|| panic!("no body {code}"))
+                .id
+        });
+        let email = format!("{}-{}@test.vn", role.as_str(), &random_token()[..8]);
+        let now = chrono::Utc::now().naive_utc();
+        let id = NewUser {
+            email: email.clone(),
+            full_name: format!("Người dùng {}", role.as_str()),
+            unit: "Sở Thử nghiệm".into(),
+            role: role.as_str().into(),
+            body_id,
+            password_hash: hash_password(PASSWORD),
+            locale: "vi".into(),
+            active: true,
+            created_at: now,
+            password_changed_at: now,
+        }
+        .insert(&mut conn)
+        .unwrap();
+        TestUser {
+            id,
+            email,
+            password: PASSWORD.into(),
+        }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn session(&self) -> TestSession {
+        TestSession {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            address: self.address.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    /// A logged-in session of `user`.
+    pub async fn login(&self, user: &TestUser) -> TestSession {
+        let mut session = self.session();
+        let response = session.login(&user.email, &user.password).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {}", user.email);
+        session.refresh_csrf().await;
+        session
+    }
+
+    /// The id of the field with `code`.
+    pub fn field_id(&self, code: &str) -> i32 {
+        use diesel::prelude::*;
+        use dialogue_desk::db::schema::fields;
+        fields::table
+            .filter(fields::code.eq(code))
+            .select(fields::id)
+            .first(&mut *self.conn())
+            .unwrap()
+    }
+
+    /// The id of the body with `code`.
+    pub fn body_id(&self, code: &str) -> i32 {
+        Body::find_by_code(&mut self.conn(), code).unwrap().unwrap().id
+    }
+
+    /// Runs raw SQL on the test database (for arranging time, e.g. expiry).
+    pub fn execute(&self, sql: &str) {
+        let mut conn = self.conn();
+        let conn: &mut DbConnection = &mut conn;
+        conn.batch_execute(sql).unwrap();
+    }
+}
+
+/// One person's browser.
+pub struct TestSession {
+    pub client: reqwest::Client,
+    pub address: String,
+    /// The session's CSRF token, read from a page.
+    pub csrf: String,
+}
+
+/// A response read whole.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+/// The value of the first hidden `csrf_token` input in `html`.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+/// The value of the hidden input `name` in `html`.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+impl TestSession {
+    async fn read(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Page {
+            status,
+            location,
+            body: response.text().await.unwrap_or_default(),
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Page {
+        Self::read(
+            self.client
+                .get(format!("{}{path}", self.address))
+                .send()
+                .await
+                .expect("request sent"),
+        )
+        .await
+    }
+
+    /// `POST path` with the form fields and this session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", &self.csrf)];
+        form.extend_from_slice(fields);
+        self.post_raw(path, &form).await
+    }
+
+    /// `POST path` with exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        Self::read(
+            self.client
+                .post(format!("{}{path}", self.address))
+                .form(fields)
+                .send()
+                .await
+                .expect("request sent"),
+        )
+        .await
+    }
+
+    /// Opens the login page (getting an anonymous session and its token) and logs in.
+    pub async fn login(&mut self, email: &str, password: &str) -> reqwest::Response {
+        let page = self.get("/login").await;
+        self.csrf = csrf_in(&page.body).expect("the login form carries a CSRF token");
+        self.client
+            .post(format!("{}/login", self.address))
+            .form(&[("csrf_token", self.csrf.as_str()), ("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Reads the session's current CSRF token from a page every user can open.
+    pub async fn refresh_csrf(&mut self) {
+        let page = self.get("/account/password").await;
+        self.csrf = csrf_in(&page.body).expect("a page with a CSRF token");
+    }
+
+    /// Files a proposal through the form; returns the item id.
+    pub async fn submit_proposal(&self, title: &str, content: &str, field_id: i32) -> i32 {
+        let form = self.get("/proposals/new").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let token = hidden_value(&form.body, "submission_token").expect("a submission token");
+        let page = self
+            .post(
+                "/proposals",
+                &[
+                    ("title", title),
+                    ("content", content),
+                    ("field_id", &field_id.to_string()),
+                    ("related_units", ""),
+                    ("submission_token", &token),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        item_id_from(page.location.as_deref().unwrap())
+    }
+}
+
+/// The item id in `/proposals/{id}/submitted` or `/items/{id}`.
+pub fn item_id_from(location: &str) -> i32 {
+    location
+        .split('/')
+        .find_map(|part| part.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {location}"))
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real app on 127.0.0.1 port 0, each test with its own
+//! database (a SQLite file, or a fresh PostgreSQL database when
+//! `TEST_DATABASE_URL` is set).
+
+mod admin;
+mod authorization;
+mod concurrency;
+mod helpers;
+mod journey;
+mod security;
+mod validation;
