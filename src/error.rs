@@ -64,7 +64,9 @@ pub struct ErrorPage {
 impl AppError {
     fn page(&self) -> ErrorPage {
         let (title_key, message_key) = match self {
-            AppError::NotFound | AppError::Forbidden => ("error_not_found_title", "error_not_found"),
+            AppError::NotFound | AppError::Forbidden => {
+                ("error_not_found_title", "error_not_found")
+            }
             AppError::LoginRequired => ("error_login_required_title", "error_login_required"),
             AppError::CsrfRejected => ("error_csrf_title", "error_csrf"),
             AppError::Conflict(key) => ("error_conflict_title", *key),

@@ -97,8 +97,14 @@ mod tests {
         let catalog = Catalog::load();
         let vi: Vec<_> = catalog.vi.keys().collect();
         let en: Vec<_> = catalog.en.keys().collect();
-        let only_vi: Vec<_> = vi.iter().filter(|k| !catalog.en.contains_key(**k)).collect();
-        let only_en: Vec<_> = en.iter().filter(|k| !catalog.vi.contains_key(**k)).collect();
+        let only_vi: Vec<_> = vi
+            .iter()
+            .filter(|k| !catalog.en.contains_key(**k))
+            .collect();
+        let only_en: Vec<_> = en
+            .iter()
+            .filter(|k| !catalog.vi.contains_key(**k))
+            .collect();
         assert!(only_vi.is_empty(), "missing in locales/en: {only_vi:?}");
         assert!(only_en.is_empty(), "missing in locales/vi: {only_en:?}");
     }

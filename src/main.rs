@@ -4,13 +4,17 @@ use clap::{Parser, Subcommand};
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
 use dialogue_desk::config::Config;
-use dialogue_desk::db::{self, bodies::Body, users::NewUser};
+use dialogue_desk::db::{bodies::Body, users::NewUser};
 use dialogue_desk::domain::credentials::{check_new_password, Email};
 use dialogue_desk::domain::Role;
 use dialogue_desk::startup::{prepare_database, Application};
 
 #[derive(Parser)]
-#[command(name = "dialogue-desk", version, about = "Proposal and response desk for a dialogue conference.\n\nConfiguration comes from the environment: DATABASE_URL, BIND_ADDR, BASE_URL, SECRET_KEY, APP_ENV, SEED_DEMO (see .env.example).")]
+#[command(
+    name = "dialogue-desk",
+    version,
+    about = "Proposal and response desk for a dialogue conference.\n\nConfiguration comes from the environment: DATABASE_URL, BIND_ADDR, BASE_URL, SECRET_KEY, APP_ENV, SEED_DEMO, DEMO_PASSWORD, DB_POOL_SIZE, TEMPLATE_DIR, STATIC_DIR, RUST_LOG (see .env.example)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -60,10 +64,18 @@ fn main() {
     let config = Config::from_env().unwrap_or_else(|e| fail(&e.to_string()));
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
-        Command::Migrate => prepare_database(&config, None).map(|_| println!("Database is up to date.")),
-        Command::User { action: UserCommand::Add { email, name, role, body } } => {
-            add_user(&config, &email, &name, &role, body.as_deref())
+        Command::Migrate => {
+            prepare_database(&config, None).map(|_| println!("Database is up to date."))
         }
+        Command::User {
+            action:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    body,
+                },
+        } => add_user(&config, &email, &name, &role, body.as_deref()),
     };
     if let Err(message) = result {
         fail(&message);
@@ -88,10 +100,21 @@ fn serve(config: Config) -> Result<(), String> {
     })
 }
 
-fn add_user(config: &Config, email: &str, name: &str, role: &str, body: Option<&str>) -> Result<(), String> {
+fn add_user(
+    config: &Config,
+    email: &str,
+    name: &str,
+    role: &str,
+    body: Option<&str>,
+) -> Result<(), String> {
     let email = Email::parse(email).ok_or("that email address is not valid")?;
     let role: Role = role.parse().map_err(|e| format!("{e}"))?;
-    let (pool, _) = prepare_database(config, None)?;
+    // Adding an account never seeds demo accounts whose password nobody would see.
+    let config = Config {
+        seed_demo: false,
+        ..config.clone()
+    };
+    let (pool, _) = prepare_database(&config, None)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let body_id = match body {
         Some(code) => Some(
@@ -105,7 +128,10 @@ fn add_user(config: &Config, email: &str, name: &str, role: &str, body: Option<&
     };
     let (password, generated) = match std::env::var("DESK_NEW_PASSWORD") {
         Ok(given) => (given, false),
-        Err(_) => (format!("{}-{}", &random_token()[..8], &random_token()[..8]), true),
+        Err(_) => (
+            format!("{}-{}", &random_token()[..8], &random_token()[..8]),
+            true,
+        ),
     };
     check_new_password(&password).map_err(|p| format!("the password is refused: {p}"))?;
     let now = chrono::Utc::now().naive_utc();
@@ -123,7 +149,6 @@ fn add_user(config: &Config, email: &str, name: &str, role: &str, body: Option<&
     }
     .insert(&mut conn)
     .map_err(|e| format!("cannot add the user: {e}"))?;
-    let _ = db::DatabaseTarget::parse(&config.database_url);
     println!("Added {} ({}).", email.as_str(), role.as_str());
     if generated {
         println!("Password (shown once): {password}");

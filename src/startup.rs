@@ -20,11 +20,21 @@ pub struct Application {
 }
 
 /// Connects, migrates and seeds the database named by the config.
-pub fn prepare_database(config: &Config, demo_password: Option<&str>) -> Result<(DbPool, Option<Vec<DemoAccount>>), String> {
+pub fn prepare_database(
+    config: &Config,
+    demo_password: Option<&str>,
+) -> Result<(DbPool, Option<Vec<DemoAccount>>), String> {
     let pool = db::connect(&config.database_url, config.db_pool_size)?;
-    let mut conn = pool.get().map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
     db::run_migrations(&mut conn)?;
-    let seeded = match seed::seed_if_empty(&mut conn, config.seed_demo, demo_password, chrono::Utc::now().naive_utc()) {
+    let seeded = match seed::seed_if_empty(
+        &mut conn,
+        config.seed_demo,
+        demo_password,
+        chrono::Utc::now().naive_utc(),
+    ) {
         Ok(seeded) => seeded,
         // Another instance seeded the same empty database a moment earlier.
         Err(error) if db::is_unique_violation(&error) => None,
@@ -36,7 +46,8 @@ pub fn prepare_database(config: &Config, demo_password: Option<&str>) -> Result<
 impl Application {
     /// Prepares the database and binds `config.bind_addr`.
     pub fn build(config: Config) -> Result<Application, String> {
-        let (pool, seeded) = prepare_database(&config, std::env::var("DEMO_PASSWORD").ok().as_deref())?;
+        let (pool, seeded) =
+            prepare_database(&config, std::env::var("DEMO_PASSWORD").ok().as_deref())?;
         if let Some(accounts) = seeded.filter(|a| !a.is_empty()) {
             print_demo_accounts(&accounts);
         }
@@ -46,7 +57,11 @@ impl Application {
     }
 
     /// Builds the server on an existing pool and listener.
-    pub fn with_listener(config: Config, pool: DbPool, listener: TcpListener) -> Result<Application, String> {
+    pub fn with_listener(
+        config: Config,
+        pool: DbPool,
+        listener: TcpListener,
+    ) -> Result<Application, String> {
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let renderer = web::Data::new(
             Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?,
@@ -54,7 +69,9 @@ impl Application {
         let config = web::Data::new(config);
         let pool_data = web::Data::new(pool.clone());
         let hashing = web::Data::new(Hashing::new(
-            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
         ));
         let server = HttpServer::new(move || {
             App::new()
@@ -88,16 +105,51 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped, sweeping expired sessions meanwhile.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let sweeper = tokio::spawn(sweep_expired_sessions(self.pool.clone()));
+        let outcome = self.server.await;
+        sweeper.abort();
+        outcome
+    }
+}
+
+/// Deletes expired sessions every quarter hour. Harmless when several instances do
+/// it at once: each delete only removes rows nobody can use any more.
+async fn sweep_expired_sessions(pool: DbPool) {
+    use crate::auth::session::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    loop {
+        every.tick().await;
+        let pool = pool.clone();
+        let swept = web::block(move || -> Result<usize, String> {
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let now = chrono::Utc::now().naive_utc();
+            crate::db::sessions::SessionRow::delete_expired(
+                &mut conn,
+                now - IDLE_TIMEOUT,
+                now - ABSOLUTE_TIMEOUT,
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await;
+        match swept {
+            Ok(Ok(count)) if count > 0 => tracing::info!(count, "expired sessions removed"),
+            Ok(Err(error)) => tracing::warn!(%error, "session sweep failed"),
+            _ => {}
+        }
     }
 }
 
 fn print_demo_accounts(accounts: &[DemoAccount]) {
     println!("\nDemo accounts (shown once; they share one password):");
     for account in accounts {
-        println!("  {:<12} {:<26} {}", account.role.as_str(), account.email, account.password);
+        println!(
+            "  {:<12} {:<26} {}",
+            account.role.as_str(),
+            account.email,
+            account.password
+        );
     }
     println!();
 }

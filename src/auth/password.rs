@@ -58,14 +58,22 @@ impl Hashing {
 
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        let _permit = self.permits.acquire().await.map_err(|e| AppError::Unexpected(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::Unexpected(e.to_string()))?;
         Ok(actix_web::web::block(move || hash_password(&password)).await?)
     }
 
     /// Verifies a password against the stored hash, or against a dummy hash when
     /// there is no account, so both take the same work.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, AppError> {
-        let _permit = self.permits.acquire().await.map_err(|e| AppError::Unexpected(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AppError::Unexpected(e.to_string()))?;
         Ok(actix_web::web::block(move || match stored {
             Some(hash) => verify_password(&password, &hash),
             None => {
@@ -84,7 +92,10 @@ mod tests {
     #[test]
     fn a_hash_verifies_its_password_and_nothing_else() {
         let hash = hash_password("mật khẩu của tôi");
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify_password("mật khẩu của tôi", &hash));
         assert!(!verify_password("mat khau cua toi", &hash));
         assert!(!verify_password("anything", "not a hash"));

@@ -118,7 +118,8 @@ impl Visit {
         let Some((row, user)) = SessionRow::find_with_user(conn, &id_hash)? else {
             return Ok(Visit::default());
         };
-        let expired = row.last_seen_at + IDLE_TIMEOUT < now || row.created_at + ABSOLUTE_TIMEOUT < now;
+        let expired =
+            row.last_seen_at + IDLE_TIMEOUT < now || row.created_at + ABSOLUTE_TIMEOUT < now;
         let user_gone = row.user_id.is_some() && !user.as_ref().is_some_and(|u| u.active);
         if expired || user_gone {
             SessionRow::delete(conn, &id_hash)?;
@@ -148,7 +149,11 @@ impl FromRequest for Visit {
     type Future = Ready<Result<Visit, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(req.extensions().get::<Visit>().cloned().unwrap_or_default()))
+        ready(Ok(req
+            .extensions()
+            .get::<Visit>()
+            .cloned()
+            .unwrap_or_default()))
     }
 }
 

@@ -47,12 +47,19 @@ pub fn record_failure(
     keys: &[String],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    crate::db::write_transaction(conn, |conn| {
-        for key in keys {
-            Throttle::record_failure(conn, key, now, wait_after)?;
-        }
-        Ok(())
-    })
+    let record = |conn: &mut DbConnection| {
+        crate::db::write_transaction(conn, |conn| {
+            for key in keys {
+                Throttle::record_failure(conn, key, now, wait_after)?;
+            }
+            Ok(())
+        })
+    };
+    match record(conn) {
+        // Two first failures for one key at once: the row exists now, count again.
+        Err(error) if crate::db::is_unique_violation(&error) => record(conn),
+        other => other,
+    }
 }
 
 /// Forgets the account's failures after a successful login.

@@ -87,6 +87,8 @@ impl BodyForm {
 
     /// Saves changes to an existing body.
     pub fn update(&self, conn: &mut DbConnection, id: BodyId) -> QueryResult<usize> {
-        diesel::update(bodies::table.find(id.0)).set(self).execute(conn)
+        diesel::update(bodies::table.find(id.0))
+            .set(self)
+            .execute(conn)
     }
 }

@@ -86,7 +86,8 @@ impl ManageConnection for DbManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -116,9 +117,7 @@ pub fn connect(database_url: &str, size: u32) -> Result<DbPool, String> {
 /// advisory lock keeps two instances starting together from migrating at once.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
     let result = match conn {
-        DbConnection::Sqlite(conn) => conn
-            .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|_| ()),
+        DbConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
         DbConnection::Postgresql(conn) => {
             const MIGRATION_LOCK: i64 = 0x6469_616c_6f67;
             conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
@@ -146,7 +145,9 @@ pub fn write_transaction<T>(
     let mut attempt = 1;
     loop {
         match conn.transaction(|conn| work(conn)) {
-            Err(AppError::Database(ref error)) if is_write_conflict(error) && attempt < WRITE_ATTEMPTS => {
+            Err(AppError::Database(ref error))
+                if is_write_conflict(error) && attempt < WRITE_ATTEMPTS =>
+            {
                 attempt += 1;
                 std::thread::sleep(Duration::from_millis(5 * u64::from(attempt * attempt)));
             }

@@ -102,6 +102,8 @@ impl FieldForm {
 
     /// Saves changes to an existing field.
     pub fn update(&self, conn: &mut DbConnection, id: FieldId) -> QueryResult<usize> {
-        diesel::update(fields::table.find(id.0)).set(self).execute(conn)
+        diesel::update(fields::table.find(id.0))
+            .set(self)
+            .execute(conn)
     }
 }

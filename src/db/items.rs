@@ -358,19 +358,18 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
     }
     if let Some(search) = &filter.search {
         for word in search.split_whitespace() {
-            let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            query = query.filter(
-                items::search_text
-                    .like(format!("%{escaped}%"))
-                    .escape('\\'),
-            );
+            let escaped = word
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            query = query.filter(items::search_text.like(format!("%{escaped}%")).escape('\\'));
         }
     }
     if filter.triage {
         query = query.filter(
-            items::status.eq(ItemStatus::Submitted.as_str()).or(items::status
-                .eq(ItemStatus::Routed.as_str())
-                .and(
+            items::status
+                .eq(ItemStatus::Submitted.as_str())
+                .or(items::status.eq(ItemStatus::Routed.as_str()).and(
                     items::lead_body_id.eq_any(
                         bodies::table
                             .filter(bodies::is_coordinating.eq(true))

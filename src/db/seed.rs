@@ -19,23 +19,83 @@ use crate::error::AppError;
 
 /// The bodies named in the notice: code, Vietnamese, English, coordinating.
 const BODIES: [(&str, &str, &str, bool); 5] = [
-    ("TCTU", "Ban Tổ chức Tỉnh ủy", "Provincial Party Committee's Organizing Committee", false),
-    ("BCSD-UBND", "Ban cán sự đảng UBND tỉnh", "Party Committee of the Provincial People's Committee", false),
-    ("TGTU", "Ban Tuyên giáo Tỉnh ủy", "Provincial Party Committee's Propaganda Department", false),
-    ("DUK", "Đảng ủy Khối các cơ quan tỉnh", "Party Committee of the Provincial Agencies Bloc", true),
-    ("VPTU", "Văn phòng Tỉnh ủy", "Provincial Party Committee Office", true),
+    (
+        "TCTU",
+        "Ban Tổ chức Tỉnh ủy",
+        "Provincial Party Committee's Organizing Committee",
+        false,
+    ),
+    (
+        "BCSD-UBND",
+        "Ban cán sự đảng UBND tỉnh",
+        "Party Committee of the Provincial People's Committee",
+        false,
+    ),
+    (
+        "TGTU",
+        "Ban Tuyên giáo Tỉnh ủy",
+        "Provincial Party Committee's Propaganda Department",
+        false,
+    ),
+    (
+        "DUK",
+        "Đảng ủy Khối các cơ quan tỉnh",
+        "Party Committee of the Provincial Agencies Bloc",
+        true,
+    ),
+    (
+        "VPTU",
+        "Văn phòng Tỉnh ủy",
+        "Provincial Party Committee Office",
+        true,
+    ),
 ];
 
 /// The fields and the body each routes to by default.
 const FIELDS: [(&str, &str, &str, &str); 8] = [
-    ("to-chuc-can-bo", "Tổ chức cán bộ", "Cadre organization and personnel", "TCTU"),
-    ("cai-cach-hanh-chinh-dang", "Cải cách hành chính trong Đảng", "Party administrative reform", "TCTU"),
-    ("kinh-te-xa-hoi", "Chính sách phát triển kinh tế - xã hội", "Socio-economic development policy", "BCSD-UBND"),
-    ("quoc-phong-an-ninh", "Quốc phòng, an ninh", "National defense and security", "BCSD-UBND"),
+    (
+        "to-chuc-can-bo",
+        "Tổ chức cán bộ",
+        "Cadre organization and personnel",
+        "TCTU",
+    ),
+    (
+        "cai-cach-hanh-chinh-dang",
+        "Cải cách hành chính trong Đảng",
+        "Party administrative reform",
+        "TCTU",
+    ),
+    (
+        "kinh-te-xa-hoi",
+        "Chính sách phát triển kinh tế - xã hội",
+        "Socio-economic development policy",
+        "BCSD-UBND",
+    ),
+    (
+        "quoc-phong-an-ninh",
+        "Quốc phòng, an ninh",
+        "National defense and security",
+        "BCSD-UBND",
+    ),
     ("doi-ngoai", "Đối ngoại", "Foreign affairs", "BCSD-UBND"),
-    ("thu-tuc-hanh-chinh", "Thủ tục hành chính", "Administrative procedures for people and businesses", "BCSD-UBND"),
-    ("thong-tin-tuyen-truyen", "Thông tin, tuyên truyền", "Information and propaganda", "TGTU"),
-    ("khac", "Xây dựng Đảng trong Khối và các vấn đề khác", "Party building in the Bloc, and anything else", "DUK"),
+    (
+        "thu-tuc-hanh-chinh",
+        "Thủ tục hành chính",
+        "Administrative procedures for people and businesses",
+        "BCSD-UBND",
+    ),
+    (
+        "thong-tin-tuyen-truyen",
+        "Thông tin, tuyên truyền",
+        "Information and propaganda",
+        "TGTU",
+    ),
+    (
+        "khac",
+        "Xây dựng Đảng trong Khối và các vấn đề khác",
+        "Party building in the Bloc, and anything else",
+        "DUK",
+    ),
 ];
 
 /// Whether the database has no reference data yet.
@@ -46,7 +106,10 @@ pub fn is_empty(conn: &mut DbConnection) -> Result<bool, AppError> {
 
 /// Puts the bodies, fields, routing table and the 2023 conference into an empty
 /// database. Returns the conference's id.
-pub fn reference_data(conn: &mut DbConnection, now: NaiveDateTime) -> Result<ConferenceId, AppError> {
+pub fn reference_data(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<ConferenceId, AppError> {
     super::write_transaction(conn, |conn| {
         for (code, name_vi, name_en, is_coordinating) in BODIES {
             BodyForm {
@@ -94,13 +157,12 @@ pub struct DemoAccount {
     pub password: String,
 }
 
+/// A demo person: email, name, unit, role and body code.
+type Person<'a> = (&'a str, &'a str, &'a str, Role, Option<&'a str>);
+
 fn add_user(
     conn: &mut DbConnection,
-    email: &str,
-    name: &str,
-    unit: &str,
-    role: Role,
-    body: Option<&str>,
+    (email, name, unit, role, body): Person<'_>,
     password_hash: &str,
     now: NaiveDateTime,
 ) -> Result<Actor, AppError> {
@@ -139,16 +201,46 @@ pub fn demo_data(
     let hash = hash_password(password);
     let people = [
         ("admin@demo.vn", "Quản trị hệ thống", "", Role::Admin, None),
-        ("dieuphoi@demo.vn", "Trần Thị Điều Phối", "", Role::Coordinator, Some("DUK")),
-        ("chuyenvien@demo.vn", "Lê Văn Chuyên Viên", "", Role::Drafter, Some("TCTU")),
-        ("lanhdao@demo.vn", "Phạm Thị Lãnh Đạo", "", Role::Approver, Some("TCTU")),
-        ("daibieu@demo.vn", "Nguyễn Văn Đại Biểu", "Sở Nội vụ", Role::Delegate, None),
-        ("daibieu2@demo.vn", "Hoàng Thị Thu", "Sở Kế hoạch và Đầu tư", Role::Delegate, None),
+        (
+            "dieuphoi@demo.vn",
+            "Trần Thị Điều Phối",
+            "",
+            Role::Coordinator,
+            Some("DUK"),
+        ),
+        (
+            "chuyenvien@demo.vn",
+            "Lê Văn Chuyên Viên",
+            "",
+            Role::Drafter,
+            Some("TCTU"),
+        ),
+        (
+            "lanhdao@demo.vn",
+            "Phạm Thị Lãnh Đạo",
+            "",
+            Role::Approver,
+            Some("TCTU"),
+        ),
+        (
+            "daibieu@demo.vn",
+            "Nguyễn Văn Đại Biểu",
+            "Sở Nội vụ",
+            Role::Delegate,
+            None,
+        ),
+        (
+            "daibieu2@demo.vn",
+            "Hoàng Thị Thu",
+            "Sở Kế hoạch và Đầu tư",
+            Role::Delegate,
+            None,
+        ),
     ];
     let mut actors = Vec::new();
     let mut accounts = Vec::new();
     for (email, name, unit, role, body) in people {
-        actors.push(add_user(conn, email, name, unit, role, body, &hash, now)?);
+        actors.push(add_user(conn, (email, name, unit, role, body), &hash, now)?);
         accounts.push(DemoAccount {
             role,
             email: email.to_owned(),
@@ -158,17 +250,19 @@ pub fn demo_data(
     let [_admin, coordinator, drafter, approver, delegate, delegate2] = actors[..] else {
         unreachable!("six demo people")
     };
-    let bcsd_drafter = add_user(
+    // A drafter of the People's Committee Party Committee, so routing is visible.
+    add_user(
         conn,
-        "chuyenvien.ubnd@demo.vn",
-        "Võ Minh Chuyên Viên",
-        "",
-        Role::Drafter,
-        Some("BCSD-UBND"),
+        (
+            "chuyenvien.ubnd@demo.vn",
+            "Võ Minh Chuyên Viên",
+            "",
+            Role::Drafter,
+            Some("BCSD-UBND"),
+        ),
         &hash,
         now,
     )?;
-    let _ = bcsd_drafter;
 
     let proposals: [(&Actor, &str, &str, &str); 12] = [
         (&delegate, "to-chuc-can-bo", "Quy định rõ tiêu chuẩn bổ nhiệm lại cán bộ cấp phòng", "Đề nghị Ban Tổ chức Tỉnh ủy ban hành hướng dẫn thống nhất về tiêu chuẩn, quy trình bổ nhiệm lại cán bộ quản lý cấp phòng.\nHiện nay mỗi đơn vị áp dụng một cách."),
@@ -208,29 +302,85 @@ pub fn demo_data(
     }
     let later = |days: i64| now - Duration::days(days);
     // Item 1: answered, published and rated.
-    workflow::save_draft(conn, &drafter, ids[0], "Ban Tổ chức Tỉnh ủy tiếp thu và sẽ ban hành hướng dẫn trong quý III/2023.", later(30))?;
+    workflow::save_draft(
+        conn,
+        &drafter,
+        ids[0],
+        "Ban Tổ chức Tỉnh ủy tiếp thu và sẽ ban hành hướng dẫn trong quý III/2023.",
+        later(30),
+    )?;
     workflow::send_for_review(conn, &drafter, ids[0], later(29))?;
     workflow::approve(conn, &approver, ids[0], later(28))?;
     workflow::publish(conn, &coordinator, &[ids[0]], later(27))?;
-    workflow::rate(conn, &delegate, ids[0], Satisfaction::Satisfied, "Cảm ơn Ban.", later(26))?;
+    workflow::rate(
+        conn,
+        &delegate,
+        ids[0],
+        Satisfaction::Satisfied,
+        "Cảm ơn Ban.",
+        later(26),
+    )?;
     // Item 7: published, implementation under way.
-    workflow::save_draft(conn, &drafter, ids[6], "Ban Tổ chức sẽ tham mưu chính sách đãi ngộ trong năm 2024.", later(20))?;
+    workflow::save_draft(
+        conn,
+        &drafter,
+        ids[6],
+        "Ban Tổ chức sẽ tham mưu chính sách đãi ngộ trong năm 2024.",
+        later(20),
+    )?;
     workflow::send_for_review(conn, &drafter, ids[6], later(19))?;
     workflow::approve(conn, &approver, ids[6], later(18))?;
     workflow::publish(conn, &coordinator, &[ids[6]], later(17))?;
-    workflow::follow_implementation(conn, &coordinator, ids[6], false, "Đang xây dựng đề án.", later(10))?;
+    workflow::follow_implementation(
+        conn,
+        &coordinator,
+        ids[6],
+        false,
+        "Đang xây dựng đề án.",
+        later(10),
+    )?;
     // Item 8: approved, waiting for publication.
-    workflow::save_draft(conn, &drafter, ids[7], "Tỉnh sẽ tiếp tục luân chuyển cán bộ trẻ theo kế hoạch.", later(8))?;
+    workflow::save_draft(
+        conn,
+        &drafter,
+        ids[7],
+        "Tỉnh sẽ tiếp tục luân chuyển cán bộ trẻ theo kế hoạch.",
+        later(8),
+    )?;
     workflow::send_for_review(conn, &drafter, ids[7], later(7))?;
     workflow::approve(conn, &approver, ids[7], later(6))?;
     // Item 9: in review.
-    workflow::save_draft(conn, &drafter, ids[8], "Dự kiến mở 3 lớp bồi dưỡng kỹ năng số.", later(5))?;
+    workflow::save_draft(
+        conn,
+        &drafter,
+        ids[8],
+        "Dự kiến mở 3 lớp bồi dưỡng kỹ năng số.",
+        later(5),
+    )?;
     workflow::send_for_review(conn, &drafter, ids[8], later(4))?;
     // Item 11: being drafted, with an internal note.
-    workflow::save_draft(conn, &drafter, ids[10], "Bản nháp: sẽ trình Thường trực Tỉnh ủy quy định mới.", later(3))?;
-    workflow::add_note(conn, &drafter, ids[10], "Cần xin ý kiến Ủy ban Kiểm tra.", later(3))?;
+    workflow::save_draft(
+        conn,
+        &drafter,
+        ids[10],
+        "Bản nháp: sẽ trình Thường trực Tỉnh ủy quy định mới.",
+        later(3),
+    )?;
+    workflow::add_note(
+        conn,
+        &drafter,
+        ids[10],
+        "Cần xin ý kiến Ủy ban Kiểm tra.",
+        later(3),
+    )?;
     // Item 2: withdrawn by the delegate.
-    workflow::withdraw(conn, &delegate, ids[1], "Đã được giải quyết tại đơn vị.", later(20))?;
+    workflow::withdraw(
+        conn,
+        &delegate,
+        ids[1],
+        "Đã được giải quyết tại đơn vị.",
+        later(20),
+    )?;
     // Item 10: re-routed with a coordinating body.
     let organizing = BodyId(
         Body::find_by_code(conn, "TCTU")?
@@ -238,7 +388,6 @@ pub fn demo_data(
             .ok_or(AppError::NotFound)?,
     );
     workflow::add_coordinating_body(conn, &coordinator, ids[9], organizing, later(2))?;
-    let _ = delegate2;
     Ok(accounts)
 }
 

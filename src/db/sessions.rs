@@ -169,6 +169,8 @@ impl Throttle {
                 ))
                 .execute(conn)?;
         } else {
+            // A concurrent first failure may insert the same key; the unique
+            // violation then rolls back and `write_transaction`'s caller retries.
             diesel::insert_into(login_throttles::table)
                 .values((
                     login_throttles::throttle_key.eq(key),

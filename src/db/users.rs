@@ -114,11 +114,7 @@ impl User {
     }
 
     /// One page of accounts, by role then name, with the total count.
-    pub fn page(
-        conn: &mut DbConnection,
-        offset: i64,
-        limit: i64,
-    ) -> QueryResult<(Vec<User>, i64)> {
+    pub fn page(conn: &mut DbConnection, offset: i64, limit: i64) -> QueryResult<(Vec<User>, i64)> {
         let total = users::table.count().get_result(conn)?;
         let rows = users::table
             .order((users::role, users::full_name, users::id))

@@ -187,7 +187,15 @@ pub fn withdraw(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let (item, _) = load_for(conn, actor, id, Operation::Withdraw)?;
-        step(conn, actor, &item, Action::Withdraw, EventKind::Withdrawn, reason, now)?;
+        step(
+            conn,
+            actor,
+            &item,
+            Action::Withdraw,
+            EventKind::Withdrawn,
+            reason,
+            now,
+        )?;
         Ok(())
     })
 }
@@ -329,7 +337,15 @@ pub fn send_for_review(
         if answers::latest_revision(conn, id)?.is_none() {
             return Err(AppError::Conflict("error_no_draft"));
         }
-        step(conn, actor, &item, Action::SendForReview, EventKind::SentForReview, "", now)?;
+        step(
+            conn,
+            actor,
+            &item,
+            Action::SendForReview,
+            EventKind::SentForReview,
+            "",
+            now,
+        )?;
         Ok(())
     })
 }
@@ -344,11 +360,20 @@ pub fn approve(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let (item, _) = load_for(conn, actor, id, Operation::Review)?;
-        let latest = answers::latest_revision(conn, id)?.ok_or(AppError::Conflict("error_no_draft"))?;
+        let latest =
+            answers::latest_revision(conn, id)?.ok_or(AppError::Conflict("error_no_draft"))?;
         if latest.author_id == actor.user.0 {
             return Err(AppError::Conflict("error_own_draft"));
         }
-        step(conn, actor, &item, Action::Approve, EventKind::Approved, "", now)?;
+        step(
+            conn,
+            actor,
+            &item,
+            Action::Approve,
+            EventKind::Approved,
+            "",
+            now,
+        )?;
         diesel::update(items::table.find(id.0))
             .set(items::approved_revision_id.eq(latest.id))
             .execute(conn)?;
@@ -366,7 +391,15 @@ pub fn return_to_drafting(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let (item, _) = load_for(conn, actor, id, Operation::Review)?;
-        step(conn, actor, &item, Action::ReturnToDrafting, EventKind::Returned, comment, now)?;
+        step(
+            conn,
+            actor,
+            &item,
+            Action::ReturnToDrafting,
+            EventKind::Returned,
+            comment,
+            now,
+        )?;
         Ok(())
     })
 }
@@ -381,7 +414,15 @@ pub fn send_back(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let (item, _) = load_for(conn, actor, id, Operation::Publish)?;
-        step(conn, actor, &item, Action::SendBack, EventKind::SentBack, comment, now)?;
+        step(
+            conn,
+            actor,
+            &item,
+            Action::SendBack,
+            EventKind::SentBack,
+            comment,
+            now,
+        )?;
         diesel::update(items::table.find(id.0))
             .set(items::approved_revision_id.eq(None::<i32>))
             .execute(conn)?;
@@ -415,7 +456,15 @@ pub fn publish(
             let revision = item
                 .approved_revision_id
                 .ok_or(AppError::Conflict("error_transition"))?;
-            step(conn, actor, &item, Action::Publish, EventKind::Published, "", now)?;
+            step(
+                conn,
+                actor,
+                &item,
+                Action::Publish,
+                EventKind::Published,
+                "",
+                now,
+            )?;
             diesel::update(items::table.find(id.0))
                 .set((
                     items::published_revision_id.eq(revision),
@@ -447,15 +496,23 @@ pub fn merge(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
+        let (item, _) = load_for(conn, actor, id, Operation::Triage)?;
         if id == target {
             return Err(AppError::Conflict("error_merge_self"));
         }
-        let (item, _) = load_for(conn, actor, id, Operation::Triage)?;
         let (into, _) = load_for(conn, actor, target, Operation::Triage)?;
         if !into.status().is_open() {
             return Err(AppError::Conflict("error_merge_target"));
         }
-        step(conn, actor, &item, Action::Merge, EventKind::Merged, &into.reference, now)?;
+        step(
+            conn,
+            actor,
+            &item,
+            Action::Merge,
+            EventKind::Merged,
+            &into.reference,
+            now,
+        )?;
         diesel::update(items::table.find(id.0))
             .set(items::merged_into_id.eq(target.0))
             .execute(conn)?;
@@ -487,9 +544,15 @@ pub fn follow_implementation(
     write_transaction(conn, |conn| {
         let (item, _) = load_for(conn, actor, id, Operation::FollowImplementation)?;
         let (action, kind) = if done {
-            (Action::CompleteImplementation, EventKind::ImplementationDone)
+            (
+                Action::CompleteImplementation,
+                EventKind::ImplementationDone,
+            )
         } else {
-            (Action::StartImplementation, EventKind::ImplementationStarted)
+            (
+                Action::StartImplementation,
+                EventKind::ImplementationStarted,
+            )
         };
         step(conn, actor, &item, action, kind, comment, now)?;
         Ok(())

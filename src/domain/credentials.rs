@@ -115,14 +115,26 @@ mod tests {
 
     #[test]
     fn password_length_counts_characters_of_any_script() {
-        assert_eq!(check_new_password("ngắn quá"), Err(PasswordProblem::TooShort));
+        assert_eq!(
+            check_new_password("ngắn quá"),
+            Err(PasswordProblem::TooShort)
+        );
         assert_eq!(check_new_password("mật khẩu dài đủ"), Ok(()));
-        assert_eq!(check_new_password(&"x".repeat(129)), Err(PasswordProblem::TooLong));
+        assert_eq!(
+            check_new_password(&"x".repeat(129)),
+            Err(PasswordProblem::TooLong)
+        );
     }
 
     #[test]
     fn common_passwords_are_refused_whatever_their_case() {
-        assert_eq!(check_new_password("Password1234"), Err(PasswordProblem::Common));
-        assert_eq!(check_new_password("MATKHAU123456"), Err(PasswordProblem::Common));
+        assert_eq!(
+            check_new_password("Password1234"),
+            Err(PasswordProblem::Common)
+        );
+        assert_eq!(
+            check_new_password("MATKHAU123456"),
+            Err(PasswordProblem::Common)
+        );
     }
 }

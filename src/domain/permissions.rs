@@ -135,15 +135,24 @@ mod tests {
 
     #[test]
     fn a_delegate_may_only_view_withdraw_and_rate_their_own_items() {
-        assert_eq!(granted(Role::Delegate, OWNER), vec![Op::View, Op::Withdraw, Op::Rate]);
+        assert_eq!(
+            granted(Role::Delegate, OWNER),
+            vec![Op::View, Op::Withdraw, Op::Rate]
+        );
         assert!(granted(Role::Delegate, STRANGER).is_empty());
         assert!(granted(Role::Delegate, LEAD).is_empty());
     }
 
     #[test]
     fn a_drafter_drafts_only_for_the_lead_body_and_notes_as_coordinating_body() {
-        assert_eq!(granted(Role::Drafter, LEAD), vec![Op::View, Op::AddNote, Op::Draft]);
-        assert_eq!(granted(Role::Drafter, COORDINATING), vec![Op::View, Op::AddNote]);
+        assert_eq!(
+            granted(Role::Drafter, LEAD),
+            vec![Op::View, Op::AddNote, Op::Draft]
+        );
+        assert_eq!(
+            granted(Role::Drafter, COORDINATING),
+            vec![Op::View, Op::AddNote]
+        );
         assert!(granted(Role::Drafter, STRANGER).is_empty());
     }
 
@@ -153,7 +162,10 @@ mod tests {
             granted(Role::Approver, LEAD),
             vec![Op::View, Op::AddNote, Op::Draft, Op::Review]
         );
-        assert_eq!(granted(Role::Approver, COORDINATING), vec![Op::View, Op::AddNote]);
+        assert_eq!(
+            granted(Role::Approver, COORDINATING),
+            vec![Op::View, Op::AddNote]
+        );
         assert!(granted(Role::Approver, STRANGER).is_empty());
     }
 

@@ -34,7 +34,10 @@ mod tests {
     fn folding_removes_vietnamese_diacritics_and_case() {
         assert_eq!(fold_for_search("Tổ chức CÁN BỘ"), "to chuc can bo");
         assert_eq!(fold_for_search("Đảng ủy Khối"), "dang uy khoi");
-        assert_eq!(fold_for_search("Quốc phòng, an ninh"), "quoc phong, an ninh");
+        assert_eq!(
+            fold_for_search("Quốc phòng, an ninh"),
+            "quoc phong, an ninh"
+        );
     }
 
     #[test]

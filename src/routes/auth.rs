@@ -57,7 +57,10 @@ pub async fn login_form(
     if visit.id_hash.is_none() {
         let secret = config.secret_key.clone();
         let lang = visit.lang;
-        let id = with_db(&pool, move |conn| session::start(conn, &secret, None, lang, now())).await?;
+        let id = with_db(&pool, move |conn| {
+            session::start(conn, &secret, None, lang, now())
+        })
+        .await?;
         let reloaded_id = id.clone();
         let secret = config.secret_key.clone();
         visit = with_db(&pool, move |conn| {
@@ -68,9 +71,19 @@ pub async fn login_form(
     }
     let mut context = Context::new();
     context.insert("form", &LoginForm::default());
-    let mut response = page(&pool, &renderer, &visit, "auth/login.html", context, StatusCode::OK).await?;
+    let mut response = page(
+        &pool,
+        &renderer,
+        &visit,
+        "auth/login.html",
+        context,
+        StatusCode::OK,
+    )
+    .await?;
     if let Some(cookie) = new_cookie {
-        response.add_cookie(&cookie).map_err(|e| AppError::Unexpected(e.to_string()))?;
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::Unexpected(e.to_string()))?;
     }
     Ok(response)
 }
@@ -100,7 +113,10 @@ pub async fn login(
     };
 
     let check_keys = keys.clone();
-    let blocked = with_db(&pool, move |conn| throttle::blocked_for(conn, &check_keys, now())).await?;
+    let blocked = with_db(&pool, move |conn| {
+        throttle::blocked_for(conn, &check_keys, now())
+    })
+    .await?;
     if let Some(seconds) = blocked {
         let message = renderer
             .text(visit.lang, "login_throttled")
@@ -116,7 +132,10 @@ pub async fn login(
     let user = user.filter(|u| password_ok && u.active);
     let Some(user) = user else {
         let failed_keys = keys.clone();
-        with_db(&pool, move |conn| throttle::record_failure(conn, &failed_keys, now())).await?;
+        with_db(&pool, move |conn| {
+            throttle::record_failure(conn, &failed_keys, now())
+        })
+        .await?;
         tracing::info!(account = %crate::domain::credentials::mask_email(&email), "failed login");
         let (context, status) = refuse(
             renderer.text(visit.lang, "login_failed"),
@@ -182,7 +201,15 @@ pub async fn password_form(
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let context = Context::new();
-    page(&pool, &renderer, &current.visit, "auth/password.html", context, StatusCode::OK).await
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "auth/password.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /account/password`: checks the current password and the policy, then
@@ -205,7 +232,10 @@ pub async fn change_password(
         errors.add("confirm_password", catalog, lang, "error_password_mismatch");
     }
     let current_ok = hashing
-        .verify(form.current_password.clone(), Some(current.user.password_hash.clone()))
+        .verify(
+            form.current_password.clone(),
+            Some(current.user.password_hash.clone()),
+        )
         .await?;
     if !current_ok {
         errors.add("current_password", catalog, lang, "error_current_password");
@@ -213,7 +243,15 @@ pub async fn change_password(
     if !errors.is_empty() {
         let mut context = Context::new();
         context.insert("errors", &errors);
-        return page(&pool, &renderer, &current.visit, "auth/password.html", context, UNPROCESSABLE).await;
+        return page(
+            &pool,
+            &renderer,
+            &current.visit,
+            "auth/password.html",
+            context,
+            UNPROCESSABLE,
+        )
+        .await;
     }
     let hash = hashing.hash(form.new_password).await?;
     let secret = config.secret_key.clone();

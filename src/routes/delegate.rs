@@ -62,7 +62,10 @@ async fn form_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let lang = current.visit.lang;
-    let (conference, fields) = with_db(pool, |conn| Ok((Conference::open(conn)?, Field::active(conn)?))).await?;
+    let (conference, fields) = with_db(pool, |conn| {
+        Ok((Conference::open(conn)?, Field::active(conn)?))
+    })
+    .await?;
     let choices: Vec<FieldChoice> = fields
         .iter()
         .map(|f| FieldChoice {
@@ -77,7 +80,15 @@ async fn form_page(
     context.insert("errors", errors);
     context.insert("content_max", &CONTENT_MAX_CHARS);
     context.insert("related_max", &RELATED_UNITS_MAX_CHARS);
-    page(pool, renderer, &current.visit, "delegate/new.html", context, status).await
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        "delegate/new.html",
+        context,
+        status,
+    )
+    .await
 }
 
 /// `GET /proposals/new`: an empty form with a fresh one-time token.
@@ -91,7 +102,15 @@ pub async fn new_proposal(
         submission_token: random_token(),
         ..Default::default()
     };
-    form_page(&pool, &renderer, &current, &form, &FormErrors::default(), StatusCode::OK).await
+    form_page(
+        &pool,
+        &renderer,
+        &current,
+        &form,
+        &FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /proposals`: validates, files the item (once, however often the form is
@@ -141,9 +160,15 @@ pub async fn submit_proposal(
         token: form.submission_token,
     };
     let actor = current.actor();
-    let submitted = with_db(&pool, move |conn| workflow::submit(conn, &actor, &submission, now())).await?;
+    let submitted = with_db(&pool, move |conn| {
+        workflow::submit(conn, &actor, &submission, now())
+    })
+    .await?;
     tracing::info!(reference = %submitted.reference, "item submitted");
-    Ok(see_other(&format!("/proposals/{}/submitted", submitted.item.0)))
+    Ok(see_other(&format!(
+        "/proposals/{}/submitted",
+        submitted.item.0
+    )))
 }
 
 /// `GET /proposals/{id}/submitted`: the confirmation with the reference.
@@ -155,8 +180,19 @@ pub async fn submitted(
 ) -> Result<HttpResponse, AppError> {
     let actor = current.actor();
     let id = ItemId(path.into_inner());
-    let (item, _) = with_db(&pool, move |conn| workflow::load_for(conn, &actor, id, Operation::View)).await?;
+    let (item, _) = with_db(&pool, move |conn| {
+        workflow::load_for(conn, &actor, id, Operation::View)
+    })
+    .await?;
     let mut context = Context::new();
     context.insert("item", &item);
-    page(&pool, &renderer, &current.visit, "delegate/submitted.html", context, StatusCode::OK).await
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "delegate/submitted.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
 }

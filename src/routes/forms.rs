@@ -18,7 +18,9 @@ impl FormErrors {
         let mut messages = BTreeMap::new();
         for (field, field_errors) in errors.field_errors() {
             if let Some(first) = field_errors.first() {
-                let mut message = catalog.get(lang, &format!("error_{}", first.code)).to_owned();
+                let mut message = catalog
+                    .get(lang, &format!("error_{}", first.code))
+                    .to_owned();
                 for (name, value) in &first.params {
                     let shown = value
                         .as_u64()

@@ -78,7 +78,12 @@ struct ItemView {
     bodies: Vec<(i32, String)>,
 }
 
-fn load_view(conn: &mut DbConnection, actor: &Actor, id: ItemId, lang: Lang) -> Result<ItemView, AppError> {
+fn load_view(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: ItemId,
+    lang: Lang,
+) -> Result<ItemView, AppError> {
     let (item, relation) = workflow::load_for(conn, actor, id, Operation::View)?;
     let status = item.status();
     let all_bodies = Body::all(conn)?;
@@ -114,10 +119,16 @@ fn load_view(conn: &mut DbConnection, actor: &Actor, id: ItemId, lang: Lang) -> 
         Some(target) => {
             let target = Item::find(conn, ItemId(target))?.ok_or(AppError::NotFound)?;
             let answer = match target.published_revision_id {
-                Some(revision) if target.status().is_answered() => answers::revision(conn, revision)?,
+                Some(revision) if target.status().is_answered() => {
+                    answers::revision(conn, revision)?
+                }
                 _ => None,
             };
-            (Some(target.reference.clone()), answer, Some(target.reference))
+            (
+                Some(target.reference.clone()),
+                answer,
+                Some(target.reference),
+            )
         }
         None => {
             let answer = match item.published_revision_id {
@@ -128,7 +139,10 @@ fn load_view(conn: &mut DbConnection, actor: &Actor, id: ItemId, lang: Lang) -> 
         }
     };
     let merged_from = if staff_view {
-        Item::merged_into(conn, id)?.into_iter().map(|i| i.reference).collect()
+        Item::merged_into(conn, id)?
+            .into_iter()
+            .map(|i| i.reference)
+            .collect()
     } else {
         Vec::new()
     };
@@ -137,7 +151,11 @@ fn load_view(conn: &mut DbConnection, actor: &Actor, id: ItemId, lang: Lang) -> 
             Some(revision) => answers::revision(conn, revision)?,
             None => None,
         };
-        (answers::revisions(conn, id)?, answers::notes(conn, id)?, approved)
+        (
+            answers::revisions(conn, id)?,
+            answers::notes(conn, id)?,
+            approved,
+        )
     } else {
         (Vec::new(), Vec::new(), None)
     };
@@ -157,7 +175,9 @@ fn load_view(conn: &mut DbConnection, actor: &Actor, id: ItemId, lang: Lang) -> 
             && latest_draft.is_some(),
         review: may(Operation::Review)
             && status.allows(Action::Approve)
-            && latest_draft.as_ref().is_some_and(|d| d.author_id != actor.user.0),
+            && latest_draft
+                .as_ref()
+                .is_some_and(|d| d.author_id != actor.user.0),
         triage: may(Operation::Triage) && status.allows(Action::Reroute),
         send_back: may(Operation::Publish) && status.allows(Action::SendBack),
         publish: may(Operation::Publish) && status.allows(Action::Publish),
@@ -210,8 +230,19 @@ async fn item_page(
     context.insert("view", &view);
     context.insert("errors", &errors);
     context.insert("input", &input);
-    context.insert("satisfaction_levels", &Satisfaction::ALL.map(|s| s.as_str()));
-    page(pool, renderer, &current.visit, "items/show.html", context, status).await
+    context.insert(
+        "satisfaction_levels",
+        &Satisfaction::ALL.map(|s| s.as_str()),
+    );
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        "items/show.html",
+        context,
+        status,
+    )
+    .await
 }
 
 /// `GET /items/{id}`.
@@ -222,7 +253,16 @@ pub async fn show(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    item_page(&pool, &renderer, &current, id, FormErrors::default(), HashMap::new(), StatusCode::OK).await
+    item_page(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        FormErrors::default(),
+        HashMap::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// A text typed into one of the item page's forms, normalised and checked: it
@@ -247,7 +287,10 @@ fn checked_text(
 
 /// Finishes an action: on success a one-time message and 303 back to the item; on
 /// invalid input the item page again with the message beside the field.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one helper shared by every item action"
+)]
 async fn finish(
     pool: &web::Data<DbPool>,
     renderer: &web::Data<Renderer>,
@@ -289,11 +332,27 @@ pub async fn withdraw(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(&renderer, current.visit.lang, "withdraw_reason", &form.text, true, COMMENT_MAX_CHARS);
+    let (text, errors) = checked_text(
+        &renderer,
+        current.visit.lang,
+        "withdraw_reason",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
     let reason = text.clone();
-    finish(&pool, &renderer, &current, id, "withdraw_reason", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "withdraw_reason",
+        text,
+        errors,
         move |conn, actor| workflow::withdraw(conn, actor, id, &reason, now()),
-        "flash_withdrawn").await
+        "flash_withdrawn",
+    )
+    .await
 }
 
 /// The satisfaction form.
@@ -315,18 +374,39 @@ pub async fn rate(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
-    let (text, mut errors) = checked_text(&renderer, lang, "satisfaction_comment", &form.text, false, COMMENT_MAX_CHARS);
+    let (text, mut errors) = checked_text(
+        &renderer,
+        lang,
+        "satisfaction_comment",
+        &form.text,
+        false,
+        COMMENT_MAX_CHARS,
+    );
     let level = form.level.parse::<Satisfaction>();
     if level.is_err() {
-        errors.add("satisfaction_level", renderer.catalog(), lang, "error_choose_satisfaction");
+        errors.add(
+            "satisfaction_level",
+            renderer.catalog(),
+            lang,
+            "error_choose_satisfaction",
+        );
     }
     let comment = text.clone();
-    finish(&pool, &renderer, &current, id, "satisfaction_comment", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "satisfaction_comment",
+        text,
+        errors,
         move |conn, actor| match level {
             Ok(level) => workflow::rate(conn, actor, id, level, &comment, now()),
             Err(()) => Err(AppError::Conflict("error_choose_satisfaction")),
         },
-        "flash_rated").await
+        "flash_rated",
+    )
+    .await
 }
 
 /// `POST /items/{id}/notes`: an internal note.
@@ -338,11 +418,27 @@ pub async fn add_note(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(&renderer, current.visit.lang, "note", &form.text, true, COMMENT_MAX_CHARS);
+    let (text, errors) = checked_text(
+        &renderer,
+        current.visit.lang,
+        "note",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
     let note = text.clone();
-    finish(&pool, &renderer, &current, id, "note", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "note",
+        text,
+        errors,
         move |conn, actor| workflow::add_note(conn, actor, id, &note, now()),
-        "flash_note_added").await
+        "flash_note_added",
+    )
+    .await
 }
 
 /// The drafting form: the answer and whether to send it for review right away.
@@ -364,11 +460,29 @@ pub async fn save_draft(
     CsrfForm(form): CsrfForm<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(&renderer, current.visit.lang, "answer", &form.text, true, ANSWER_MAX_CHARS);
+    let (text, errors) = checked_text(
+        &renderer,
+        current.visit.lang,
+        "answer",
+        &form.text,
+        true,
+        ANSWER_MAX_CHARS,
+    );
     let answer = text.clone();
     let and_review = form.intent == "review";
-    let flash_key = if and_review { "flash_sent_for_review" } else { "flash_draft_saved" };
-    finish(&pool, &renderer, &current, id, "answer", text, errors,
+    let flash_key = if and_review {
+        "flash_sent_for_review"
+    } else {
+        "flash_draft_saved"
+    };
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "answer",
+        text,
+        errors,
         move |conn, actor| {
             workflow::save_draft(conn, actor, id, &answer, now())?;
             if and_review {
@@ -376,7 +490,9 @@ pub async fn save_draft(
             }
             Ok(())
         },
-        flash_key).await
+        flash_key,
+    )
+    .await
 }
 
 /// An empty form (the CSRF token only).
@@ -392,9 +508,18 @@ pub async fn send_for_review(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    finish(&pool, &renderer, &current, id, "answer", String::new(), FormErrors::default(),
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "answer",
+        String::new(),
+        FormErrors::default(),
         move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
-        "flash_sent_for_review").await
+        "flash_sent_for_review",
+    )
+    .await
 }
 
 /// `POST /items/{id}/approve`.
@@ -406,9 +531,18 @@ pub async fn approve(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    finish(&pool, &renderer, &current, id, "review_comment", String::new(), FormErrors::default(),
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "review_comment",
+        String::new(),
+        FormErrors::default(),
         move |conn, actor| workflow::approve(conn, actor, id, now()),
-        "flash_approved").await
+        "flash_approved",
+    )
+    .await
 }
 
 /// `POST /items/{id}/return`: the approver returns the draft with a comment.
@@ -420,11 +554,27 @@ pub async fn return_to_drafting(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(&renderer, current.visit.lang, "review_comment", &form.text, true, COMMENT_MAX_CHARS);
+    let (text, errors) = checked_text(
+        &renderer,
+        current.visit.lang,
+        "review_comment",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
     let comment = text.clone();
-    finish(&pool, &renderer, &current, id, "review_comment", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "review_comment",
+        text,
+        errors,
         move |conn, actor| workflow::return_to_drafting(conn, actor, id, &comment, now()),
-        "flash_returned").await
+        "flash_returned",
+    )
+    .await
 }
 
 /// The re-routing form.
@@ -446,19 +596,37 @@ pub async fn reroute(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
-    let (text, mut errors) = checked_text(&renderer, lang, "route_reason", &form.text, true, COMMENT_MAX_CHARS);
+    let (text, mut errors) = checked_text(
+        &renderer,
+        lang,
+        "route_reason",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
     let body = form.body_id.parse::<i32>().ok().map(BodyId);
     if body.is_none() {
         errors.add("route_body", renderer.catalog(), lang, "error_choose_body");
     }
     let reason = text.clone();
-    finish(&pool, &renderer, &current, id, "route_reason", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "route_reason",
+        text,
+        errors,
         move |conn, actor| {
             let body = body.ok_or(AppError::NotFound)?;
-            Body::find(conn, body)?.filter(|b| b.active).ok_or(AppError::NotFound)?;
+            Body::find(conn, body)?
+                .filter(|b| b.active)
+                .ok_or(AppError::NotFound)?;
             workflow::reroute(conn, actor, id, body, &reason, now())
         },
-        "flash_rerouted").await
+        "flash_rerouted",
+    )
+    .await
 }
 
 /// The form naming a coordinating body.
@@ -481,15 +649,31 @@ pub async fn add_coordinating_body(
     let mut errors = FormErrors::default();
     let body = form.body_id.parse::<i32>().ok().map(BodyId);
     if body.is_none() {
-        errors.add("coordinating_body", renderer.catalog(), lang, "error_choose_body");
+        errors.add(
+            "coordinating_body",
+            renderer.catalog(),
+            lang,
+            "error_choose_body",
+        );
     }
-    finish(&pool, &renderer, &current, id, "coordinating_body", String::new(), errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "coordinating_body",
+        String::new(),
+        errors,
         move |conn, actor| {
             let body = body.ok_or(AppError::NotFound)?;
-            Body::find(conn, body)?.filter(|b| b.active).ok_or(AppError::NotFound)?;
+            Body::find(conn, body)?
+                .filter(|b| b.active)
+                .ok_or(AppError::NotFound)?;
             workflow::add_coordinating_body(conn, actor, id, body, now())
         },
-        "flash_coordinating_added").await
+        "flash_coordinating_added",
+    )
+    .await
 }
 
 /// `POST /items/{id}/send-back`: the coordinator returns an approved answer to
@@ -502,11 +686,27 @@ pub async fn send_back(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(&renderer, current.visit.lang, "send_back_comment", &form.text, true, COMMENT_MAX_CHARS);
+    let (text, errors) = checked_text(
+        &renderer,
+        current.visit.lang,
+        "send_back_comment",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
     let comment = text.clone();
-    finish(&pool, &renderer, &current, id, "send_back_comment", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "send_back_comment",
+        text,
+        errors,
         move |conn, actor| workflow::send_back(conn, actor, id, &comment, now()),
-        "flash_sent_back").await
+        "flash_sent_back",
+    )
+    .await
 }
 
 /// `POST /items/{id}/publish`.
@@ -518,9 +718,18 @@ pub async fn publish_one(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    finish(&pool, &renderer, &current, id, "publish", String::new(), FormErrors::default(),
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "publish",
+        String::new(),
+        FormErrors::default(),
         move |conn, actor| workflow::publish(conn, actor, &[id], now()).map(|_| ()),
-        "flash_published").await
+        "flash_published",
+    )
+    .await
 }
 
 /// `POST /publish`: publishes the selected approved answers in one transaction.
@@ -568,7 +777,14 @@ pub async fn merge(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
-    let (text, mut errors) = checked_text(&renderer, lang, "merge_comment", &form.text, false, COMMENT_MAX_CHARS);
+    let (text, mut errors) = checked_text(
+        &renderer,
+        lang,
+        "merge_comment",
+        &form.text,
+        false,
+        COMMENT_MAX_CHARS,
+    );
     let reference = form.target.trim().to_uppercase();
     let lookup = reference.clone();
     let target = with_db(&pool, move |conn| {
@@ -583,17 +799,31 @@ pub async fn merge(
     .await?;
     if target.is_none() {
         errors = FormErrors::default();
-        errors.add("merge_target", renderer.catalog(), lang, "error_unknown_reference");
+        errors.add(
+            "merge_target",
+            renderer.catalog(),
+            lang,
+            "error_unknown_reference",
+        );
         let input = HashMap::from([("merge_target", reference), ("merge_comment", text)]);
         return item_page(&pool, &renderer, &current, id, errors, input, UNPROCESSABLE).await;
     }
     let comment = text.clone();
-    finish(&pool, &renderer, &current, id, "merge_comment", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "merge_comment",
+        text,
+        errors,
         move |conn, actor| {
             let target = ItemId(target.ok_or(AppError::NotFound)?);
             workflow::merge(conn, actor, id, target, &comment, now())
         },
-        "flash_merged").await
+        "flash_merged",
+    )
+    .await
 }
 
 /// The implementation form.
@@ -614,12 +844,28 @@ pub async fn follow_implementation(
     CsrfForm(form): CsrfForm<ImplementationForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(&renderer, current.visit.lang, "implementation_comment", &form.text, false, COMMENT_MAX_CHARS);
+    let (text, errors) = checked_text(
+        &renderer,
+        current.visit.lang,
+        "implementation_comment",
+        &form.text,
+        false,
+        COMMENT_MAX_CHARS,
+    );
     let done = form.state == "done";
     let comment = text.clone();
-    finish(&pool, &renderer, &current, id, "implementation_comment", text, errors,
+    finish(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        "implementation_comment",
+        text,
+        errors,
         move |conn, actor| workflow::follow_implementation(conn, actor, id, done, &comment, now()),
-        "flash_implementation").await
+        "flash_implementation",
+    )
+    .await
 }
 
 /// Statuses named in the page, for templates (kept here so a new status is not

@@ -21,7 +21,10 @@ pub async fn load_session(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     if req.path().starts_with("/static/") {
-        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
     let config = req
         .app_data::<web::Data<Config>>()
@@ -31,7 +34,9 @@ pub async fn load_session(
         .app_data::<web::Data<DbPool>>()
         .cloned()
         .ok_or_else(|| AppError::Unexpected("pool missing".into()))?;
-    let cookie_id = req.cookie(cookie_name(&config)).map(|c| c.value().to_owned());
+    let cookie_id = req
+        .cookie(cookie_name(&config))
+        .map(|c| c.value().to_owned());
     let take_flash = req.method() == Method::GET;
     let visit = web::block(move || -> Result<Visit, AppError> {
         let mut conn = pool.get()?;
@@ -46,7 +51,9 @@ pub async fn load_session(
     .await
     .map_err(AppError::from)??;
     req.extensions_mut().insert(visit);
-    next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site.
@@ -61,7 +68,9 @@ pub async fn refuse_cross_site(
     if !allowed {
         return Err(AppError::CsrfRejected.into());
     }
-    next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
 }
 
 /// Turns an error response into a page with the layout, in the user's language.
@@ -79,8 +88,14 @@ pub async fn render_error_pages(
     let rendered = match req.app_data::<web::Data<Renderer>>() {
         Some(renderer) => {
             let mut context = Context::new();
-            context.insert("error_title", renderer.catalog().get(visit.lang, page.title_key));
-            context.insert("error_message", renderer.catalog().get(visit.lang, page.message_key));
+            context.insert(
+                "error_title",
+                renderer.catalog().get(visit.lang, page.title_key),
+            );
+            context.insert(
+                "error_message",
+                renderer.catalog().get(visit.lang, page.message_key),
+            );
             renderer
                 .render(&visit, &Default::default(), "errors/page.html", context)
                 .ok()
@@ -110,7 +125,10 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "same-origin"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
         .add((header::CACHE_CONTROL, "no-store"))
 }
 

@@ -76,7 +76,10 @@ impl Renderer {
         context.insert("csrf_token", visit.csrf_token.as_deref().unwrap_or(""));
         context.insert(
             "flash",
-            &visit.flash.as_deref().map(|key| self.catalog.get(visit.lang, key)),
+            &visit
+                .flash
+                .as_deref()
+                .map(|key| self.catalog.get(visit.lang, key)),
         );
         if let Some(user) = &visit.user {
             context.insert("user", user);
@@ -111,7 +114,14 @@ pub fn nav_counts(conn: &mut DbConnection, visit: &Visit) -> Result<NavCounts, A
     let mut counts = NavCounts::default();
     match actor.role {
         Role::Delegate => {
-            counts.my_open = Item::count(conn, scope, &ItemFilter { statuses: waiting, ..Default::default() })?;
+            counts.my_open = Item::count(
+                conn,
+                scope,
+                &ItemFilter {
+                    statuses: waiting,
+                    ..Default::default()
+                },
+            )?;
         }
         Role::Drafter | Role::Approver => {
             let own = ItemFilter {
@@ -130,7 +140,14 @@ pub fn nav_counts(conn: &mut DbConnection, visit: &Visit) -> Result<NavCounts, A
             }
         }
         Role::Coordinator => {
-            counts.triage = Item::count(conn, scope, &ItemFilter { triage: true, ..Default::default() })?;
+            counts.triage = Item::count(
+                conn,
+                scope,
+                &ItemFilter {
+                    triage: true,
+                    ..Default::default()
+                },
+            )?;
             let approved = ItemFilter {
                 status: Some(ItemStatus::Approved),
                 ..Default::default()
@@ -188,7 +205,10 @@ fn vietnam_time(value: &Value) -> Option<chrono::DateTime<FixedOffset>> {
 
 /// `{{ x | date }}`: a UTC timestamp as a Vietnamese date, `dd/mm/yyyy`.
 fn date_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    if let Some(date) = value.as_str().and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()) {
+    if let Some(date) = value
+        .as_str()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    {
         return Ok(Value::String(date.format("%d/%m/%Y").to_string()));
     }
     Ok(match vietnam_time(value) {
@@ -203,22 +223,6 @@ fn datetime_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Va
         Some(time) => Value::String(time.format("%d/%m/%Y %H:%M").to_string()),
         None => value.clone(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_shown_in_vietnam_time_as_day_month_year() {
-        let value = Value::String("2023-05-11T18:30:00".into());
-        let shown = datetime_filter(&value, &HashMap::new()).unwrap();
-        assert_eq!(shown, Value::String("12/05/2023 01:30".into()));
-        let day = date_filter(&value, &HashMap::new()).unwrap();
-        assert_eq!(day, Value::String("12/05/2023".into()));
-        let plain = date_filter(&Value::String("2023-05-11".into()), &HashMap::new()).unwrap();
-        assert_eq!(plain, Value::String("11/05/2023".into()));
-    }
 }
 
 /// Runs database work on the blocking pool with a pooled connection.
@@ -245,5 +249,41 @@ pub fn local_path(candidate: &str) -> &str {
         candidate
     } else {
         "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_parses_and_the_layout_renders_in_both_languages() {
+        let renderer = Renderer::load("templates").expect("templates parse");
+        assert!(renderer.template_names().len() >= 8);
+        for lang in [Lang::Vi, Lang::En] {
+            let visit = Visit {
+                lang,
+                csrf_token: Some("token".into()),
+                ..Visit::default()
+            };
+            let mut context = Context::new();
+            context.insert("error_title", "T");
+            context.insert("error_message", "M");
+            let html = renderer
+                .render(&visit, &NavCounts::default(), "errors/page.html", context)
+                .unwrap();
+            assert!(html.contains(&format!("<html lang=\"{}\">", lang.code())));
+        }
+    }
+
+    #[test]
+    fn times_are_shown_in_vietnam_time_as_day_month_year() {
+        let value = Value::String("2023-05-11T18:30:00".into());
+        let shown = datetime_filter(&value, &HashMap::new()).unwrap();
+        assert_eq!(shown, Value::String("12/05/2023 01:30".into()));
+        let day = date_filter(&value, &HashMap::new()).unwrap();
+        assert_eq!(day, Value::String("12/05/2023".into()));
+        let plain = date_filter(&Value::String("2023-05-11".into()), &HashMap::new()).unwrap();
+        assert_eq!(plain, Value::String("11/05/2023".into()));
     }
 }

@@ -132,11 +132,21 @@ pub async fn list(
         lead_body: query.body.parse().ok().map(BodyId),
         overdue_at: (query.overdue == "1").then_some(at),
         search: Some(fold_for_search(query.q.trim())).filter(|q| !q.is_empty()),
-        sort: if query.sort == "newest" { Sort::NewestFirst } else { Sort::DeadlineFirst },
+        sort: if query.sort == "newest" {
+            Sort::NewestFirst
+        } else {
+            Sort::DeadlineFirst
+        },
         ..Default::default()
     };
     match kind {
-        ListKind::Mine => filter.sort = if query.sort == "deadline" { Sort::DeadlineFirst } else { Sort::NewestFirst },
+        ListKind::Mine => {
+            filter.sort = if query.sort == "deadline" {
+                Sort::DeadlineFirst
+            } else {
+                Sort::NewestFirst
+            }
+        }
         ListKind::Queue => filter.lead_body = actor.body,
         ListKind::Review => {
             filter.lead_body = actor.body;
@@ -186,15 +196,35 @@ pub async fn list(
     context.insert("statuses", &crate::routes::items::status_names());
     context.insert(
         "fields",
-        &fields.iter().map(|f| Choice { id: f.id, name: f.name(lang).to_owned() }).collect::<Vec<_>>(),
+        &fields
+            .iter()
+            .map(|f| Choice {
+                id: f.id,
+                name: f.name(lang).to_owned(),
+            })
+            .collect::<Vec<_>>(),
     );
     context.insert(
         "bodies",
-        &bodies.iter().map(|b| Choice { id: b.id, name: b.name(lang).to_owned() }).collect::<Vec<_>>(),
+        &bodies
+            .iter()
+            .map(|b| Choice {
+                id: b.id,
+                name: b.name(lang).to_owned(),
+            })
+            .collect::<Vec<_>>(),
     );
     context.insert("show_delegate", &(actor.role != Role::Delegate));
     context.insert("selectable", &(kind == ListKind::Publish));
-    page(&pool, &renderer, &current.visit, "items/list.html", context, StatusCode::OK).await
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "items/list.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
 }
 
 macro_rules! list_route {

@@ -20,15 +20,20 @@ pub const PASSWORD: &str = "mật khẩu thử nghiệm 2023";
 
 /// A database that removes itself when the test ends.
 enum TestDatabase {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    /// Held only so the folder lives as long as the test.
+    Sqlite(#[expect(dead_code, reason = "kept for its Drop")] tempfile::TempDir),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let TestDatabase::Postgres { admin_url, name } = self {
             if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ =
+                    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
             }
         }
     }
@@ -42,12 +47,21 @@ fn create_database() -> (String, TestDatabase) {
                 .expect("TEST_DATABASE_URL must reach a PostgreSQL server");
             conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
                 .expect("the test role must be allowed to create databases");
-            let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database name");
-            (format!("{base}/{name}"), TestDatabase::Postgres { admin_url, name })
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("a URL with a database name");
+            (
+                format!("{base}/{name}"),
+                TestDatabase::Postgres { admin_url, name },
+            )
         }
         _ => {
             let dir = tempfile::tempdir().expect("a temporary folder");
-            let path = dir.path().join("desk.sqlite3").to_string_lossy().into_owned();
+            let path = dir
+                .path()
+                .join("desk.sqlite3")
+                .to_string_lossy()
+                .into_owned();
             (path, TestDatabase::Sqlite(dir))
         }
     }
@@ -136,12 +150,14 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn session(&self) -> TestSession {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         TestSession {
             client: reqwest::Client::builder()
-                .cookie_store(true)
+                .cookie_provider(jar.clone())
                 .redirect(Policy::none())
                 .build()
                 .unwrap(),
+            jar,
             address: self.address.clone(),
             csrf: String::new(),
         }
@@ -151,15 +167,20 @@ impl TestApp {
     pub async fn login(&self, user: &TestUser) -> TestSession {
         let mut session = self.session();
         let response = session.login(&user.email, &user.password).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {}", user.email);
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "login of {}",
+            user.email
+        );
         session.refresh_csrf().await;
         session
     }
 
     /// The id of the field with `code`.
     pub fn field_id(&self, code: &str) -> i32 {
-        use diesel::prelude::*;
         use dialogue_desk::db::schema::fields;
+        use diesel::prelude::*;
         fields::table
             .filter(fields::code.eq(code))
             .select(fields::id)
@@ -169,7 +190,10 @@ impl TestApp {
 
     /// The id of the body with `code`.
     pub fn body_id(&self, code: &str) -> i32 {
-        Body::find_by_code(&mut self.conn(), code).unwrap().unwrap().id
+        Body::find_by_code(&mut self.conn(), code)
+            .unwrap()
+            .unwrap()
+            .id
     }
 
     /// Runs raw SQL on the test database (for arranging time, e.g. expiry).
@@ -183,6 +207,7 @@ impl TestApp {
 /// One person's browser.
 pub struct TestSession {
     pub client: reqwest::Client,
+    pub jar: std::sync::Arc<reqwest::cookie::Jar>,
     pub address: String,
     /// The session's CSRF token, read from a page.
     pub csrf: String,
@@ -225,6 +250,15 @@ impl TestSession {
         }
     }
 
+    /// The cookies this browser would send to the app, as one header value.
+    pub fn cookies(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        self.jar
+            .cookies(&self.address.parse().unwrap())
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> Page {
         Self::read(
@@ -263,7 +297,11 @@ impl TestSession {
         self.csrf = csrf_in(&page.body).expect("the login form carries a CSRF token");
         self.client
             .post(format!("{}/login", self.address))
-            .form(&[("csrf_token", self.csrf.as_str()), ("email", email), ("password", password)])
+            .form(&[
+                ("csrf_token", self.csrf.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
             .send()
             .await
             .unwrap()
