@@ -1,16 +1,38 @@
 //! The administrator's area: users, bodies, fields and the routing table,
-//! conferences.
+//! conferences. Each area has a list, a form to add and a form to edit; a form that
+//! fails its checks comes back with messages (422), a saved one leaves a one-time
+//! message and goes back to the list (303).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use tera::Context;
+use validator::Validate;
 
-use super::pages::{page, with_db, Renderer};
-use crate::auth::CurrentUser;
-use crate::db::users::User;
-use crate::db::DbPool;
-use crate::domain::Role;
+use super::forms::FormErrors;
+use super::middleware::UNPROCESSABLE;
+use super::pages::{flash, now, page, see_other, with_db, Renderer};
+use crate::auth::{CsrfForm, CurrentUser, Hashing};
+use crate::db::bodies::{Body, BodyForm};
+use crate::db::conferences::{Conference, ConferenceForm};
+use crate::db::fields::{Field, FieldForm};
+use crate::db::users::{NewUser, User, UserChanges};
+use crate::db::{is_unique_violation, DbConnection, DbPool};
+use crate::domain::credentials::{check_new_password, Email};
+use crate::domain::text::normalize;
+use crate::domain::{BodyId, ConferenceId, FieldId, Role, UserId};
 use crate::error::AppError;
+use crate::i18n::{Catalog, Lang};
+
+/// Accounts per page of the user list.
+pub const USERS_PER_PAGE: i64 = 50;
+/// Longest code of a body or a field.
+const CODE_MAX_CHARS: usize = 40;
+/// Largest sort order of a field.
+const SORT_ORDER_MAX: i32 = 100_000;
+/// Shortest and longest response period of a conference, in days.
+const RESPONSE_DAYS: std::ops::RangeInclusive<i32> = 1..=365;
 
 /// Refuses anyone but an administrator.
 pub fn require_admin(current: &CurrentUser) -> Result<(), AppError> {
@@ -21,16 +43,1156 @@ pub fn require_admin(current: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-/// `GET /admin/users`.
+// ---------------------------------------------------------------------------
+// Shared by the four areas
+
+/// One option of a body select, with the id as text to compare with the form.
+#[derive(Debug, Serialize)]
+struct Choice {
+    id: String,
+    name: String,
+    active: bool,
+}
+
+/// The `?page=` of the user list.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// A ticked checkbox arrives as any value; an unticked one not at all.
+fn ticked(value: &str) -> bool {
+    !value.is_empty()
+}
+
+/// The form value of a checkbox in the state `on`.
+fn tick(on: bool) -> String {
+    if on { "on" } else { "" }.to_owned()
+}
+
+/// A code such as `TCTU` or `to-chuc-can-bo`: ASCII letters, digits, `-` and `_`.
+fn valid_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= CODE_MAX_CHARS
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `validator`'s verdict on a form as messages.
+fn checked(form: &impl Validate, catalog: &Catalog, lang: Lang) -> FormErrors {
+    match form.validate() {
+        Ok(()) => FormErrors::default(),
+        Err(e) => FormErrors::from_validation(&e, catalog, lang),
+    }
+}
+
+/// The context of an add (`id` None) or edit form under `base`.
+fn form_context(
+    base: &str,
+    id: Option<i32>,
+    form: &impl Serialize,
+    errors: &FormErrors,
+) -> Context {
+    let mut context = Context::new();
+    let (action, here) = match id {
+        Some(id) => (format!("{base}/{id}"), format!("{base}/{id}")),
+        None => (base.to_owned(), format!("{base}/new")),
+    };
+    context.insert("action", &action);
+    context.insert("here", &here);
+    context.insert("editing", &id.is_some());
+    context.insert("form", form);
+    context.insert("errors", errors);
+    context
+}
+
+/// Every body as an option, in the user's language.
+async fn body_choices(pool: &web::Data<DbPool>, lang: Lang) -> Result<Vec<Choice>, AppError> {
+    let bodies = with_db(pool, |conn| Ok(Body::all(conn)?)).await?;
+    Ok(bodies
+        .iter()
+        .map(|b| Choice {
+            id: b.id.to_string(),
+            name: b.name(lang).to_owned(),
+            active: b.active,
+        })
+        .collect())
+}
+
+/// The body chosen in a select, if it is one of `bodies`, and whether it is active.
+fn chosen_body(bodies: &[Body], value: &str) -> Option<(i32, bool)> {
+    let id = value.parse::<i32>().ok()?;
+    bodies.iter().find(|b| b.id == id).map(|b| (b.id, b.active))
+}
+
+/// Runs `work` and leaves `flash_key` for the next page, in one go.
+async fn commit(
+    pool: &web::Data<DbPool>,
+    current: &CurrentUser,
+    flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection) -> Result<(), AppError> + Send + 'static,
+) -> Result<(), AppError> {
+    let session = current.session.clone();
+    with_db(pool, move |conn| {
+        work(conn)?;
+        flash(conn, &session, flash_key)
+    })
+    .await
+}
+
+/// `Ok(true)` when saved, `Ok(false)` when a unique email or code refused it.
+fn saved(outcome: Result<(), AppError>) -> Result<bool, AppError> {
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// An update that touched no row: the thing does not exist.
+fn updated(rows: usize) -> Result<(), AppError> {
+    if rows == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Users
+
+/// A line of the user list, with names resolved.
+#[derive(Debug, Serialize)]
+struct UserLine {
+    id: i32,
+    email: String,
+    full_name: String,
+    unit: String,
+    role: String,
+    body: Option<String>,
+    active: bool,
+}
+
+/// The user form as typed. On edit the email is shown, not changed, and no password
+/// is asked.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct UserInput {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 200, code = "length"))]
+    full_name: String,
+    #[serde(default)]
+    #[validate(length(max = 200, code = "too_long"))]
+    unit: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    body_id: String,
+    #[serde(default, skip_serializing)]
+    password: String,
+    #[serde(default)]
+    active: String,
+}
+
+impl From<&User> for UserInput {
+    fn from(user: &User) -> UserInput {
+        UserInput {
+            email: user.email.clone(),
+            full_name: user.full_name.clone(),
+            unit: user.unit.clone(),
+            role: user.role.clone(),
+            body_id: user.body_id.map(|b| b.to_string()).unwrap_or_default(),
+            password: String::new(),
+            active: tick(user.active),
+        }
+    }
+}
+
+async fn user_form(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    id: Option<UserId>,
+    form: &UserInput,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = form_context("/admin/users", id.map(|i| i.0), form, errors);
+    context.insert("bodies", &body_choices(pool, current.visit.lang).await?);
+    context.insert("roles", &Role::ALL.map(Role::as_str));
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        "admin/user_form.html",
+        context,
+        status,
+    )
+    .await
+}
+
+/// `GET /admin/users?page=N`: every account, 50 a page, by role then name.
 pub async fn users(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let lang = current.visit.lang;
+    let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
+    let offset = (page_number - 1) * USERS_PER_PAGE;
+    let (users, total, bodies) = with_db(&pool, move |conn| {
+        let (users, total) = User::page(conn, offset, USERS_PER_PAGE)?;
+        Ok((users, total, Body::all(conn)?))
+    })
+    .await?;
+    let lines: Vec<UserLine> = users
+        .into_iter()
+        .map(|u| UserLine {
+            body: u
+                .body_id
+                .and_then(|id| bodies.iter().find(|b| b.id == id))
+                .map(|b| b.name(lang).to_owned()),
+            id: u.id,
+            email: u.email,
+            full_name: u.full_name,
+            unit: u.unit,
+            role: u.role,
+            active: u.active,
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("users", &lines);
+    context.insert("total", &total);
+    context.insert("page", &page_number);
+    context.insert(
+        "pages",
+        &((total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1),
+    );
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "admin/users.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /admin/users/new`.
+pub async fn new_user(
     pool: web::Data<DbPool>,
     renderer: web::Data<Renderer>,
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&current)?;
-    let (users, total) = with_db(&pool, |conn| Ok(User::page(conn, 0, 200)?)).await?;
+    let form = UserInput {
+        role: Role::Delegate.as_str().to_owned(),
+        ..Default::default()
+    };
+    user_form(
+        &pool,
+        &renderer,
+        &current,
+        None,
+        &form,
+        &FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/users`: adds an account with an initial password.
+pub async fn create_user(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    hashing: web::Data<Hashing>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<UserInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    save_user(&pool, &renderer, &hashing, &current, None, form).await
+}
+
+/// `GET /admin/users/{id}`.
+pub async fn edit_user(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let id = UserId(path.into_inner());
+    let user = with_db(&pool, move |conn| {
+        User::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let form = UserInput::from(&user);
+    user_form(
+        &pool,
+        &renderer,
+        &current,
+        Some(id),
+        &form,
+        &FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/users/{id}`: name, unit, role, body and whether the account is
+/// active. Deactivating ends the user's sessions.
+pub async fn update_user(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    hashing: web::Data<Hashing>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<UserInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let id = UserId(path.into_inner());
+    save_user(&pool, &renderer, &hashing, &current, Some(id), form).await
+}
+
+/// The checks of the user form: lengths, a valid email and role, a body for staff,
+/// an initial password for a new account, and no administrator (`me`) locking
+/// themselves out.
+fn check_user(
+    form: &UserInput,
+    existing: Option<&User>,
+    bodies: &[Body],
+    me: UserId,
+    catalog: &Catalog,
+    lang: Lang,
+) -> (FormErrors, Option<Role>, Option<Email>) {
+    let mut errors = checked(form, catalog, lang);
+    let email = Email::parse(&form.email);
+    if email.is_none() {
+        errors.add("email", catalog, lang, "admin_error_email");
+    }
+    let role = form.role.parse::<Role>().ok();
+    match role {
+        None => errors.add("role", catalog, lang, "admin_error_choose_role"),
+        Some(role) if role.needs_body() => match chosen_body(bodies, &form.body_id) {
+            None => errors.add("body_id", catalog, lang, "error_choose_body"),
+            // A user may stay in a body that has since been deactivated.
+            Some((body, false)) if existing.and_then(|u| u.body_id) != Some(body) => {
+                errors.add("body_id", catalog, lang, "admin_error_body_inactive")
+            }
+            Some(_) => {}
+        },
+        Some(_) => {}
+    }
+    if existing.is_some_and(|u| u.id == me.0) {
+        if role.is_some_and(|r| r != Role::Admin) {
+            errors.add("role", catalog, lang, "admin_error_self_demote");
+        }
+        if !ticked(&form.active) {
+            errors.add("active", catalog, lang, "admin_error_self_deactivate");
+        }
+    }
+    if existing.is_none() {
+        if let Err(problem) = check_new_password(&form.password) {
+            errors.add("password", catalog, lang, problem.message_key());
+        }
+    }
+    (errors, role, email)
+}
+
+/// Checks and saves the user form, for a new account (`id` None) or an edit.
+async fn save_user(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    hashing: &Hashing,
+    current: &CurrentUser,
+    id: Option<UserId>,
+    raw: UserInput,
+) -> Result<HttpResponse, AppError> {
+    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let existing = match id {
+        Some(id) => Some(
+            with_db(pool, move |conn| {
+                User::find(conn, id)?.ok_or(AppError::NotFound)
+            })
+            .await?,
+        ),
+        None => None,
+    };
+    let bodies = with_db(pool, |conn| Ok(Body::all(conn)?)).await?;
+    let form = UserInput {
+        email: existing
+            .as_ref()
+            .map_or_else(|| normalize(&raw.email), |u| u.email.clone()),
+        full_name: normalize(&raw.full_name),
+        unit: normalize(&raw.unit),
+        role: raw.role.trim().to_owned(),
+        body_id: raw.body_id.trim().to_owned(),
+        password: raw.password,
+        active: if existing.is_some() {
+            raw.active
+        } else {
+            tick(true)
+        },
+    };
+    let me = current.user.user_id();
+    let (mut errors, role, email) =
+        check_user(&form, existing.as_ref(), &bodies, me, catalog, lang);
+    if let (true, Some(role), Some(email)) = (errors.is_empty(), role, email) {
+        // Only staff belong to a body; for others a chosen body is ignored.
+        let body_id = role
+            .needs_body()
+            .then(|| form.body_id.parse().ok())
+            .flatten();
+        let outcome = match id {
+            Some(id) => {
+                let changes = UserChanges {
+                    full_name: form.full_name.clone(),
+                    unit: form.unit.clone(),
+                    role: role.as_str().to_owned(),
+                    body_id,
+                    active: ticked(&form.active),
+                };
+                commit(pool, current, "admin_flash_user_saved", move |conn| {
+                    Ok(User::update(conn, id, &changes)?)
+                })
+                .await
+            }
+            None => {
+                let at = now();
+                let new = NewUser {
+                    email: email.as_str().to_owned(),
+                    full_name: form.full_name.clone(),
+                    unit: form.unit.clone(),
+                    role: role.as_str().to_owned(),
+                    body_id,
+                    password_hash: hashing.hash(form.password.clone()).await?,
+                    locale: Lang::Vi.code().to_owned(),
+                    active: true,
+                    created_at: at,
+                    password_changed_at: at,
+                };
+                commit(pool, current, "admin_flash_user_created", move |conn| {
+                    new.insert(conn).map(drop).map_err(AppError::from)
+                })
+                .await
+            }
+        };
+        if saved(outcome)? {
+            tracing::info!(user = ?id, by = current.user.id, "account saved by an administrator");
+            return Ok(see_other("/admin/users"));
+        }
+        errors.add("email", catalog, lang, "admin_error_email_taken");
+    }
+    user_form(pool, renderer, current, id, &form, &errors, UNPROCESSABLE).await
+}
+
+// ---------------------------------------------------------------------------
+// Bodies
+
+/// The body form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct BodyInput {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300, code = "length"))]
+    name_vi: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300, code = "length"))]
+    name_en: String,
+    #[serde(default)]
+    is_coordinating: String,
+    #[serde(default)]
+    active: String,
+}
+
+impl From<&Body> for BodyInput {
+    fn from(body: &Body) -> BodyInput {
+        BodyInput {
+            code: body.code.clone(),
+            name_vi: body.name_vi.clone(),
+            name_en: body.name_en.clone(),
+            is_coordinating: tick(body.is_coordinating),
+            active: tick(body.active),
+        }
+    }
+}
+
+const BODY_FORM: &str = "admin/body_form.html";
+
+/// `GET /admin/bodies`.
+pub async fn bodies(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let bodies = with_db(&pool, |conn| Ok(Body::all(conn)?)).await?;
     let mut context = Context::new();
-    context.insert("users", &users);
-    context.insert("total", &total);
-    page(&pool, &renderer, &current.visit, "admin/users.html", context, StatusCode::OK).await
+    context.insert("bodies", &bodies);
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "admin/bodies.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /admin/bodies/new`.
+pub async fn new_body(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let form = BodyInput {
+        active: tick(true),
+        ..Default::default()
+    };
+    let context = form_context("/admin/bodies", None, &form, &FormErrors::default());
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        BODY_FORM,
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/bodies`.
+pub async fn create_body(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<BodyInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    save_body(&pool, &renderer, &current, None, form).await
+}
+
+/// `GET /admin/bodies/{id}`.
+pub async fn edit_body(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let id = BodyId(path.into_inner());
+    let body = with_db(&pool, move |conn| {
+        Body::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let context = form_context(
+        "/admin/bodies",
+        Some(id.0),
+        &BodyInput::from(&body),
+        &FormErrors::default(),
+    );
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        BODY_FORM,
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/bodies/{id}`.
+pub async fn update_body(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<BodyInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    save_body(
+        &pool,
+        &renderer,
+        &current,
+        Some(BodyId(path.into_inner())),
+        form,
+    )
+    .await
+}
+
+/// Checks and saves the body form. A body that leads an active field stays active,
+/// so the routing table never sends new items to an inactive body.
+async fn save_body(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    id: Option<BodyId>,
+    raw: BodyInput,
+) -> Result<HttpResponse, AppError> {
+    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let form = BodyInput {
+        code: normalize(&raw.code),
+        name_vi: normalize(&raw.name_vi),
+        name_en: normalize(&raw.name_en),
+        ..raw
+    };
+    let mut errors = checked(&form, catalog, lang);
+    if !valid_code(&form.code) {
+        errors.add("code", catalog, lang, "admin_error_code");
+    }
+    if let (Some(id), false) = (id, ticked(&form.active)) {
+        let fields = with_db(pool, |conn| Ok(Field::all(conn)?)).await?;
+        if fields
+            .iter()
+            .any(|f| f.active && f.lead_body_id == Some(id.0))
+        {
+            errors.add("active", catalog, lang, "admin_error_body_leads_field");
+        }
+    }
+    if errors.is_empty() {
+        let record = BodyForm {
+            code: form.code.clone(),
+            name_vi: form.name_vi.clone(),
+            name_en: form.name_en.clone(),
+            is_coordinating: ticked(&form.is_coordinating),
+            active: ticked(&form.active),
+        };
+        let outcome = match id {
+            Some(id) => {
+                commit(pool, current, "admin_flash_body_saved", move |conn| {
+                    updated(record.update(conn, id)?)
+                })
+                .await
+            }
+            None => {
+                commit(pool, current, "admin_flash_body_created", move |conn| {
+                    Ok(record.insert(conn).map(drop)?)
+                })
+                .await
+            }
+        };
+        if saved(outcome)? {
+            return Ok(see_other("/admin/bodies"));
+        }
+        errors.add("code", catalog, lang, "admin_error_code_taken");
+    }
+    let context = form_context("/admin/bodies", id.map(|i| i.0), &form, &errors);
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        BODY_FORM,
+        context,
+        UNPROCESSABLE,
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------
+// Fields and the routing table
+
+/// A line of the routing table.
+#[derive(Debug, Serialize)]
+struct FieldLine {
+    id: i32,
+    code: String,
+    name: String,
+    lead_body: Option<String>,
+    sort_order: i32,
+    active: bool,
+}
+
+/// The field form as typed; an empty lead body means "wait for triage".
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct FieldInput {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300, code = "length"))]
+    name_vi: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300, code = "length"))]
+    name_en: String,
+    #[serde(default)]
+    lead_body_id: String,
+    #[serde(default)]
+    sort_order: String,
+    #[serde(default)]
+    active: String,
+}
+
+impl From<&Field> for FieldInput {
+    fn from(field: &Field) -> FieldInput {
+        FieldInput {
+            code: field.code.clone(),
+            name_vi: field.name_vi.clone(),
+            name_en: field.name_en.clone(),
+            lead_body_id: field
+                .lead_body_id
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+            sort_order: field.sort_order.to_string(),
+            active: tick(field.active),
+        }
+    }
+}
+
+async fn field_form(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    id: Option<FieldId>,
+    form: &FieldInput,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = form_context("/admin/fields", id.map(|i| i.0), form, errors);
+    context.insert("bodies", &body_choices(pool, current.visit.lang).await?);
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        "admin/field_form.html",
+        context,
+        status,
+    )
+    .await
+}
+
+/// `GET /admin/fields`: the fields with their lead bodies, in list order.
+pub async fn fields(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let lang = current.visit.lang;
+    let (fields, bodies) = with_db(&pool, |conn| Ok((Field::all(conn)?, Body::all(conn)?))).await?;
+    let lines: Vec<FieldLine> = fields
+        .iter()
+        .map(|f| FieldLine {
+            id: f.id,
+            code: f.code.clone(),
+            name: f.name(lang).to_owned(),
+            lead_body: f
+                .lead_body_id
+                .and_then(|id| bodies.iter().find(|b| b.id == id))
+                .map(|b| b.name(lang).to_owned()),
+            sort_order: f.sort_order,
+            active: f.active,
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("fields", &lines);
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "admin/fields.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /admin/fields/new`: placed after the last field by default.
+pub async fn new_field(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let fields = with_db(&pool, |conn| Ok(Field::all(conn)?)).await?;
+    let last = fields.iter().map(|f| f.sort_order).max().unwrap_or(0);
+    let form = FieldInput {
+        sort_order: (last + 10).min(SORT_ORDER_MAX).to_string(),
+        active: tick(true),
+        ..Default::default()
+    };
+    field_form(
+        &pool,
+        &renderer,
+        &current,
+        None,
+        &form,
+        &FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/fields`.
+pub async fn create_field(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<FieldInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    save_field(&pool, &renderer, &current, None, form).await
+}
+
+/// `GET /admin/fields/{id}`.
+pub async fn edit_field(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let id = FieldId(path.into_inner());
+    let field = with_db(&pool, move |conn| {
+        Field::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    field_form(
+        &pool,
+        &renderer,
+        &current,
+        Some(id),
+        &FieldInput::from(&field),
+        &FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/fields/{id}`: also the routing table; a new lead body receives the
+/// items submitted from now on.
+pub async fn update_field(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<FieldInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    save_field(
+        &pool,
+        &renderer,
+        &current,
+        Some(FieldId(path.into_inner())),
+        form,
+    )
+    .await
+}
+
+/// Checks and saves the field form; the lead body must be active.
+async fn save_field(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    id: Option<FieldId>,
+    raw: FieldInput,
+) -> Result<HttpResponse, AppError> {
+    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let form = FieldInput {
+        code: normalize(&raw.code),
+        name_vi: normalize(&raw.name_vi),
+        name_en: normalize(&raw.name_en),
+        lead_body_id: raw.lead_body_id.trim().to_owned(),
+        sort_order: raw.sort_order.trim().to_owned(),
+        active: raw.active,
+    };
+    let mut errors = checked(&form, catalog, lang);
+    if !valid_code(&form.code) {
+        errors.add("code", catalog, lang, "admin_error_code");
+    }
+    let bodies = with_db(pool, |conn| Ok(Body::all(conn)?)).await?;
+    let lead = match form.lead_body_id.as_str() {
+        "" => None,
+        chosen => match chosen_body(&bodies, chosen) {
+            Some((body, true)) => Some(body),
+            Some((_, false)) => {
+                errors.add("lead_body_id", catalog, lang, "admin_error_body_inactive");
+                None
+            }
+            None => {
+                errors.add("lead_body_id", catalog, lang, "error_choose_body");
+                None
+            }
+        },
+    };
+    let sort_order = form
+        .sort_order
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (0..=SORT_ORDER_MAX).contains(n));
+    if sort_order.is_none() {
+        errors.add("sort_order", catalog, lang, "admin_error_sort_order");
+    }
+    if let (true, Some(sort_order)) = (errors.is_empty(), sort_order) {
+        let record = FieldForm {
+            code: form.code.clone(),
+            name_vi: form.name_vi.clone(),
+            name_en: form.name_en.clone(),
+            lead_body_id: lead,
+            sort_order,
+            active: ticked(&form.active),
+        };
+        let outcome = match id {
+            Some(id) => {
+                commit(pool, current, "admin_flash_field_saved", move |conn| {
+                    updated(record.update(conn, id)?)
+                })
+                .await
+            }
+            None => {
+                commit(pool, current, "admin_flash_field_created", move |conn| {
+                    Ok(record.insert(conn).map(drop)?)
+                })
+                .await
+            }
+        };
+        if saved(outcome)? {
+            tracing::info!(field = ?id, lead_body = ?lead, "routing table changed");
+            return Ok(see_other("/admin/fields"));
+        }
+        errors.add("code", catalog, lang, "admin_error_code_taken");
+    }
+    field_form(pool, renderer, current, id, &form, &errors, UNPROCESSABLE).await
+}
+
+// ---------------------------------------------------------------------------
+// Conferences
+
+/// The conference form as typed; the date comes from `<input type=date>`.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct ConferenceInput {
+    #[serde(default)]
+    #[validate(length(min = 1, max = 500, code = "length"))]
+    name: String,
+    #[serde(default)]
+    #[validate(length(max = 300, code = "too_long"))]
+    theme: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    #[validate(length(max = 50, code = "too_long"))]
+    notice_number: String,
+    #[serde(default)]
+    response_days: String,
+    #[serde(default)]
+    open_for_submissions: String,
+}
+
+impl From<&Conference> for ConferenceInput {
+    fn from(conference: &Conference) -> ConferenceInput {
+        ConferenceInput {
+            name: conference.name.clone(),
+            theme: conference.theme.clone(),
+            held_on: conference.held_on.format("%Y-%m-%d").to_string(),
+            notice_number: conference.notice_number.clone(),
+            response_days: conference.response_days.to_string(),
+            open_for_submissions: tick(conference.open_for_submissions),
+        }
+    }
+}
+
+const CONFERENCE_FORM: &str = "admin/conference_form.html";
+
+/// `GET /admin/conferences`.
+pub async fn conferences(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let conferences = with_db(&pool, |conn| Ok(Conference::all(conn)?)).await?;
+    let mut context = Context::new();
+    context.insert("conferences", &conferences);
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "admin/conferences.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /admin/conferences/new`.
+pub async fn new_conference(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let form = ConferenceInput {
+        response_days: "30".to_owned(),
+        ..Default::default()
+    };
+    let context = form_context("/admin/conferences", None, &form, &FormErrors::default());
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        CONFERENCE_FORM,
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/conferences`.
+pub async fn create_conference(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<ConferenceInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    save_conference(&pool, &renderer, &current, None, form).await
+}
+
+/// `GET /admin/conferences/{id}`.
+pub async fn edit_conference(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let id = ConferenceId(path.into_inner());
+    let conference = with_db(&pool, move |conn| {
+        Conference::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let form = ConferenceInput::from(&conference);
+    let context = form_context(
+        "/admin/conferences",
+        Some(id.0),
+        &form,
+        &FormErrors::default(),
+    );
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        CONFERENCE_FORM,
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/conferences/{id}`: a new response period applies to items
+/// submitted from now on.
+pub async fn update_conference(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<ConferenceInput>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&current)?;
+    let id = ConferenceId(path.into_inner());
+    save_conference(&pool, &renderer, &current, Some(id), form).await
+}
+
+/// Checks and saves the conference form.
+async fn save_conference(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    id: Option<ConferenceId>,
+    raw: ConferenceInput,
+) -> Result<HttpResponse, AppError> {
+    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let form = ConferenceInput {
+        name: normalize(&raw.name),
+        theme: normalize(&raw.theme),
+        held_on: raw.held_on.trim().to_owned(),
+        notice_number: normalize(&raw.notice_number),
+        response_days: raw.response_days.trim().to_owned(),
+        open_for_submissions: raw.open_for_submissions,
+    };
+    let mut errors = checked(&form, catalog, lang);
+    let held_on = NaiveDate::parse_from_str(&form.held_on, "%Y-%m-%d").ok();
+    if held_on.is_none() {
+        errors.add("held_on", catalog, lang, "admin_error_date");
+    }
+    let response_days = form
+        .response_days
+        .parse::<i32>()
+        .ok()
+        .filter(|n| RESPONSE_DAYS.contains(n));
+    if response_days.is_none() {
+        errors.add("response_days", catalog, lang, "admin_error_response_days");
+    }
+    if let (true, Some(held_on), Some(response_days)) = (errors.is_empty(), held_on, response_days)
+    {
+        let record = ConferenceForm {
+            name: form.name.clone(),
+            theme: form.theme.clone(),
+            held_on,
+            notice_number: form.notice_number.clone(),
+            response_days,
+            open_for_submissions: ticked(&form.open_for_submissions),
+        };
+        match id {
+            Some(id) => {
+                commit(pool, current, "admin_flash_conference_saved", move |conn| {
+                    updated(record.update(conn, id)?)
+                })
+                .await?
+            }
+            None => {
+                commit(
+                    pool,
+                    current,
+                    "admin_flash_conference_created",
+                    move |conn| Ok(record.insert(conn, now()).map(drop)?),
+                )
+                .await?
+            }
+        }
+        return Ok(see_other("/admin/conferences"));
+    }
+    let context = form_context("/admin/conferences", id.map(|i| i.0), &form, &errors);
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        CONFERENCE_FORM,
+        context,
+        UNPROCESSABLE,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_ascii_letters_digits_hyphens_and_underscores() {
+        assert!(valid_code("TCTU"));
+        assert!(valid_code("to-chuc-can-bo"));
+        assert!(valid_code("BCSD_UBND2"));
+        assert!(!valid_code(""));
+        assert!(!valid_code("tổ chức"));
+        assert!(!valid_code("a b"));
+        assert!(!valid_code(&"x".repeat(CODE_MAX_CHARS + 1)));
+    }
+
+    #[test]
+    fn a_checkbox_counts_as_ticked_whatever_value_it_sends() {
+        assert!(ticked("on"));
+        assert!(ticked("1"));
+        assert!(!ticked(""));
+        assert!(ticked(&tick(true)));
+        assert!(!ticked(&tick(false)));
+    }
 }

@@ -27,7 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/my", web::get().to(queues::mine))
         .route("/proposals/new", web::get().to(delegate::new_proposal))
         .route("/proposals", web::post().to(delegate::submit_proposal))
-        .route("/proposals/{id}/submitted", web::get().to(delegate::submitted))
+        .route(
+            "/proposals/{id}/submitted",
+            web::get().to(delegate::submitted),
+        )
         .route("/items/{id}/withdraw", web::post().to(items::withdraw))
         .route("/items/{id}/satisfaction", web::post().to(items::rate))
         // Every role that may see an item
@@ -36,21 +39,64 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Drafter and approver
         .route("/queue", web::get().to(queues::queue))
         .route("/items/{id}/draft", web::post().to(items::save_draft))
-        .route("/items/{id}/send-for-review", web::post().to(items::send_for_review))
+        .route(
+            "/items/{id}/send-for-review",
+            web::post().to(items::send_for_review),
+        )
         .route("/review", web::get().to(queues::review))
         .route("/items/{id}/approve", web::post().to(items::approve))
-        .route("/items/{id}/return", web::post().to(items::return_to_drafting))
+        .route(
+            "/items/{id}/return",
+            web::post().to(items::return_to_drafting),
+        )
         // Coordinator
         .route("/triage", web::get().to(queues::triage))
         .route("/items", web::get().to(queues::all))
         .route("/items/{id}/route", web::post().to(items::reroute))
-        .route("/items/{id}/coordinating-bodies", web::post().to(items::add_coordinating_body))
+        .route(
+            "/items/{id}/coordinating-bodies",
+            web::post().to(items::add_coordinating_body),
+        )
         .route("/items/{id}/merge", web::post().to(items::merge))
         .route("/items/{id}/send-back", web::post().to(items::send_back))
         .route("/items/{id}/publish", web::post().to(items::publish_one))
         .route("/publish", web::get().to(queues::to_publish))
         .route("/publish", web::post().to(items::publish_selection))
-        .route("/items/{id}/implementation", web::post().to(items::follow_implementation))
-        // Administrator
-        .route("/admin/users", web::get().to(admin::users));
+        .route(
+            "/items/{id}/implementation",
+            web::post().to(items::follow_implementation),
+        )
+        // Administrator ("new" before "{id}", which would otherwise match it)
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users/new", web::get().to(admin::new_user))
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}", web::get().to(admin::edit_user))
+        .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route("/admin/bodies", web::get().to(admin::bodies))
+        .route("/admin/bodies/new", web::get().to(admin::new_body))
+        .route("/admin/bodies", web::post().to(admin::create_body))
+        .route("/admin/bodies/{id}", web::get().to(admin::edit_body))
+        .route("/admin/bodies/{id}", web::post().to(admin::update_body))
+        .route("/admin/fields", web::get().to(admin::fields))
+        .route("/admin/fields/new", web::get().to(admin::new_field))
+        .route("/admin/fields", web::post().to(admin::create_field))
+        .route("/admin/fields/{id}", web::get().to(admin::edit_field))
+        .route("/admin/fields/{id}", web::post().to(admin::update_field))
+        .route("/admin/conferences", web::get().to(admin::conferences))
+        .route(
+            "/admin/conferences/new",
+            web::get().to(admin::new_conference),
+        )
+        .route(
+            "/admin/conferences",
+            web::post().to(admin::create_conference),
+        )
+        .route(
+            "/admin/conferences/{id}",
+            web::get().to(admin::edit_conference),
+        )
+        .route(
+            "/admin/conferences/{id}",
+            web::post().to(admin::update_conference),
+        );
 }
