@@ -60,6 +60,14 @@ async fn two_hundred_submissions_at_once_are_all_stored_with_gap_free_references
         .load(&mut *app.conn())
         .unwrap();
     assert!(references.contains(&"KN-2023-0200".to_owned()));
+    // The coordinator's list pages through all of them, filters kept in the links.
+    let coordinator = app
+        .login(&app.add_user(Role::Coordinator, Some("DUK")))
+        .await;
+    let second = coordinator.get("/items?page=2&q=dong+thoi").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.body.contains("Trang 2 / 8"), "{}", second.body);
+    assert!(second.body.contains("q=dong%20thoi"));
 }
 
 #[tokio::test]
