@@ -65,24 +65,41 @@ pub fn removal_cookie(config: &Config) -> Cookie<'static> {
     cookie
 }
 
-/// Starts a new session (anonymous or for `user`) and returns the id for the cookie.
+/// A session just started: the id for the cookie, and the stored hash and CSRF
+/// token, so the page that started it can use them without reading them back.
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// The id the cookie carries.
+    pub id: String,
+    /// The stored keyed hash of the id.
+    pub id_hash: String,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+}
+
+/// Starts a new session (anonymous or for `user`).
 pub fn start(
     conn: &mut DbConnection,
     secret: &SecretKey,
     user: Option<UserId>,
     lang: Lang,
     now: NaiveDateTime,
-) -> Result<String, AppError> {
+) -> Result<Started, AppError> {
     let id = random_token();
+    let started = Started {
+        id_hash: hash_session_id(secret, &id),
+        csrf_token: random_token(),
+        id,
+    };
     SessionRow::insert(
         conn,
-        &hash_session_id(secret, &id),
+        &started.id_hash,
         user,
-        &random_token(),
+        &started.csrf_token,
         lang.code(),
         now,
     )?;
-    Ok(id)
+    Ok(started)
 }
 
 /// What the request knows about its visitor, put in the request's extensions by

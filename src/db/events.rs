@@ -46,6 +46,26 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every kind of step.
+    pub const ALL: [EventKind; 16] = [
+        EventKind::Submitted,
+        EventKind::Routed,
+        EventKind::Rerouted,
+        EventKind::CoordinatingBodyAdded,
+        EventKind::DraftSaved,
+        EventKind::SentForReview,
+        EventKind::Approved,
+        EventKind::Returned,
+        EventKind::SentBack,
+        EventKind::Published,
+        EventKind::Withdrawn,
+        EventKind::Merged,
+        EventKind::MergeReceived,
+        EventKind::ImplementationStarted,
+        EventKind::ImplementationDone,
+        EventKind::SatisfactionGiven,
+    ];
+
     /// The stable name stored in the database and the locale key suffix.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -128,8 +148,6 @@ pub struct TimelineEntry {
     pub comment: String,
     /// When.
     pub created_at: NaiveDateTime,
-    /// Whether the delegate sees it.
-    pub visible_to_delegate: bool,
     /// The actor's id.
     pub actor_id: Option<i32>,
     /// The actor's name.
@@ -184,7 +202,6 @@ impl NewEvent {
                 item_events::from_body_id.eq(self.from_body),
                 item_events::to_body_id.eq(self.to_body),
                 item_events::comment.eq(&self.comment),
-                item_events::visible_to_delegate.eq(self.kind.visible_to_delegate()),
                 item_events::created_at.eq(self.at),
             ))
             .execute(conn)
@@ -204,7 +221,12 @@ pub fn timeline(
         .filter(item_events::item_id.eq(item.0))
         .into_boxed();
     if delegate_view {
-        query = query.filter(item_events::visible_to_delegate.eq(true));
+        let shown: Vec<&'static str> = EventKind::ALL
+            .into_iter()
+            .filter(|kind| kind.visible_to_delegate())
+            .map(EventKind::as_str)
+            .collect();
+        query = query.filter(item_events::kind.eq_any(shown));
     }
     query
         .order(item_events::id)
@@ -217,7 +239,6 @@ pub fn timeline(
             item_events::to_body_id,
             item_events::comment,
             item_events::created_at,
-            item_events::visible_to_delegate,
             item_events::actor_id,
             users::full_name.nullable(),
         ))

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::schema::fields;
 use super::DbConnection;
-use crate::domain::{BodyId, FieldId};
+use crate::domain::FieldId;
 use crate::i18n::Lang;
 
 /// A field of proposals, with the body that answers it by default.
@@ -76,17 +76,6 @@ impl Field {
             .select(Field::as_select())
             .first(conn)
             .optional()
-    }
-
-    /// Changes the routing table entry of one field.
-    pub fn set_lead_body(
-        conn: &mut DbConnection,
-        id: FieldId,
-        body: Option<BodyId>,
-    ) -> QueryResult<usize> {
-        diesel::update(fields::table.find(id.0))
-            .set(fields::lead_body_id.eq(body.map(|b| b.0)))
-            .execute(conn)
     }
 }
 

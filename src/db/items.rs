@@ -218,6 +218,19 @@ impl Item {
             .optional()
     }
 
+    /// The item with this human reference, whoever may see it (the caller checks).
+    pub fn find_by_reference(
+        conn: &mut DbConnection,
+        reference: &str,
+    ) -> QueryResult<Option<ItemId>> {
+        items::table
+            .filter(items::reference.eq(reference))
+            .select(items::id)
+            .first(conn)
+            .optional()
+            .map(|id| id.map(ItemId))
+    }
+
     /// Items merged into this one.
     pub fn merged_into(conn: &mut DbConnection, id: ItemId) -> QueryResult<Vec<Item>> {
         items::table

@@ -122,7 +122,6 @@ diesel::table! {
         from_body_id -> Nullable<Integer>,
         to_body_id -> Nullable<Integer>,
         comment -> Text,
-        visible_to_delegate -> Bool,
         created_at -> Timestamp,
     }
 }

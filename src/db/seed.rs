@@ -8,13 +8,13 @@ use diesel::prelude::*;
 use super::bodies::{Body, BodyForm};
 use super::conferences::ConferenceForm;
 use super::fields::FieldForm;
-use super::schema::{bodies, conferences};
+use super::schema::bodies;
 use super::users::NewUser;
 use super::workflow::{self, Submission};
 use super::DbConnection;
 use crate::auth::password::hash_password;
 use crate::auth::session::random_token;
-use crate::domain::{Actor, BodyId, ConferenceId, FieldId, ItemId, Role, Satisfaction, UserId};
+use crate::domain::{Actor, BodyId, ConferenceId, FieldId, ItemId, Role, Satisfaction};
 use crate::error::AppError;
 
 /// The bodies named in the notice: code, Vietnamese, English, coordinating.
@@ -410,21 +410,4 @@ pub fn seed_if_empty(
         .unwrap_or_else(|| format!("demo-{}", &random_token()[..12]));
     let accounts = demo_data(conn, conference, &password, now)?;
     Ok(Some(accounts))
-}
-
-/// The id of the 2023 conference seeded by [`reference_data`] (for tests and demos).
-pub fn first_conference(conn: &mut DbConnection) -> Result<ConferenceId, AppError> {
-    conferences::table
-        .order(conferences::id)
-        .select(conferences::id)
-        .first(conn)
-        .map(ConferenceId)
-        .map_err(AppError::from)
-}
-
-/// The id of a user by email (for tests and demos).
-pub fn user_id(conn: &mut DbConnection, email: &str) -> Result<UserId, AppError> {
-    super::users::User::find_by_email(conn, email)?
-        .map(|u| u.user_id())
-        .ok_or(AppError::NotFound)
 }

@@ -211,7 +211,7 @@ pub fn rate(
 ) -> Result<(), AppError> {
     write_transaction(conn, |conn| {
         let (item, _) = load_for(conn, actor, id, Operation::Rate)?;
-        if !item.status().accepts_satisfaction() {
+        if !item.status().is_answered() {
             return Err(AppError::Conflict("error_transition"));
         }
         diesel::update(items::table.find(id.0))

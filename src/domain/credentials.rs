@@ -50,11 +50,6 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The address with most of the local part hidden, for logs.
-    pub fn masked(&self) -> String {
-        mask_email(&self.0)
-    }
 }
 
 /// Hides most of an address's local part (`ng***@example.vn`) so logs do not

@@ -5,16 +5,17 @@ use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 use std::str::FromStr;
 
-/// Longest title a delegate may give, in characters.
-pub const TITLE_MAX_CHARS: usize = 300;
+/// Longest title a delegate may give, in characters. (The proposal limits are
+/// `u64` because `validator`'s length rule takes them so.)
+pub const TITLE_MAX_CHARS: u64 = 300;
 /// Shortest title, in characters.
-pub const TITLE_MIN_CHARS: usize = 5;
+pub const TITLE_MIN_CHARS: u64 = 5;
 /// Longest proposal text, in characters.
-pub const CONTENT_MAX_CHARS: usize = 20_000;
+pub const CONTENT_MAX_CHARS: u64 = 20_000;
 /// Shortest proposal text, in characters.
-pub const CONTENT_MIN_CHARS: usize = 10;
+pub const CONTENT_MIN_CHARS: u64 = 10;
 /// Longest list of related units, in characters.
-pub const RELATED_UNITS_MAX_CHARS: usize = 500;
+pub const RELATED_UNITS_MAX_CHARS: u64 = 500;
 /// Longest comment, reason, note or answer, in characters.
 pub const COMMENT_MAX_CHARS: usize = 5_000;
 /// Longest answer text, in characters.

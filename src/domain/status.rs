@@ -114,17 +114,13 @@ impl ItemStatus {
         self.apply(action).is_ok()
     }
 
-    /// Whether the delegate may say how satisfied they are with the answer.
-    pub fn accepts_satisfaction(self) -> bool {
+    /// Whether the published answer exists and is visible to the delegate, who may
+    /// then say how satisfied they are with it.
+    pub fn is_answered(self) -> bool {
         matches!(
             self,
             ItemStatus::Published | ItemStatus::InProgress | ItemStatus::Done
         )
-    }
-
-    /// Whether the published answer exists and is visible to the delegate.
-    pub fn is_answered(self) -> bool {
-        self.accepts_satisfaction()
     }
 
     /// Whether the item can still be worked on (not closed by withdrawal or merger).
@@ -274,7 +270,7 @@ mod tests {
     fn satisfaction_is_asked_only_once_the_answer_is_public() {
         let accepting: Vec<_> = ItemStatus::ALL
             .into_iter()
-            .filter(|s| s.accepts_satisfaction())
+            .filter(|s| s.is_answered())
             .collect();
         assert_eq!(accepting, vec![S::Published, S::InProgress, S::Done]);
     }

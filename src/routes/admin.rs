@@ -10,8 +10,7 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::forms::FormErrors;
-use super::middleware::UNPROCESSABLE;
+use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, now, page, see_other, with_db, Renderer};
 use crate::auth::{CsrfForm, CurrentUser, Hashing};
 use crate::db::bodies::{Body, BodyForm};
@@ -80,21 +79,47 @@ fn valid_code(code: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-/// `validator`'s verdict on a form as messages.
-fn checked(form: &impl Validate, catalog: &Catalog, lang: Lang) -> FormErrors {
-    match form.validate() {
-        Ok(()) => FormErrors::default(),
-        Err(e) => FormErrors::from_validation(&e, catalog, lang),
+/// The four areas of the administrator's pages.
+#[derive(Debug, Clone, Copy)]
+enum Area {
+    Users,
+    Bodies,
+    Fields,
+    Conferences,
+}
+
+impl Area {
+    fn base(self) -> &'static str {
+        match self {
+            Area::Users => "/admin/users",
+            Area::Bodies => "/admin/bodies",
+            Area::Fields => "/admin/fields",
+            Area::Conferences => "/admin/conferences",
+        }
+    }
+
+    fn form_template(self) -> &'static str {
+        match self {
+            Area::Users => "admin/user_form.html",
+            Area::Bodies => "admin/body_form.html",
+            Area::Fields => "admin/field_form.html",
+            Area::Conferences => "admin/conference_form.html",
+        }
     }
 }
 
-/// The context of an add (`id` None) or edit form under `base`.
-fn form_context(
-    base: &str,
+/// Renders an area's add (`id` None) or edit form: status 200 when there are no
+/// errors, 422 when it comes back with messages beside the fields.
+async fn form_page(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    area: Area,
     id: Option<i32>,
     form: &impl Serialize,
     errors: &FormErrors,
-) -> Context {
+) -> Result<HttpResponse, AppError> {
+    let base = area.base();
     let mut context = Context::new();
     let (action, here) = match id {
         Some(id) => (format!("{base}/{id}"), format!("{base}/{id}")),
@@ -105,7 +130,26 @@ fn form_context(
     context.insert("editing", &id.is_some());
     context.insert("form", form);
     context.insert("errors", errors);
-    context
+    if matches!(area, Area::Users | Area::Fields) {
+        context.insert("bodies", &body_choices(pool, current.visit.lang).await?);
+    }
+    if matches!(area, Area::Users) {
+        context.insert("roles", &Role::ALL.map(Role::as_str));
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        UNPROCESSABLE
+    };
+    page(
+        pool,
+        renderer,
+        &current.visit,
+        area.form_template(),
+        context,
+        status,
+    )
+    .await
 }
 
 /// Every body as an option, in the user's language.
@@ -211,29 +255,6 @@ impl From<&User> for UserInput {
     }
 }
 
-async fn user_form(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
-    current: &CurrentUser,
-    id: Option<UserId>,
-    form: &UserInput,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let mut context = form_context("/admin/users", id.map(|i| i.0), form, errors);
-    context.insert("bodies", &body_choices(pool, current.visit.lang).await?);
-    context.insert("roles", &Role::ALL.map(Role::as_str));
-    page(
-        pool,
-        renderer,
-        &current.visit,
-        "admin/user_form.html",
-        context,
-        status,
-    )
-    .await
-}
-
 /// `GET /admin/users?page=N`: every account, 50 a page, by role then name.
 pub async fn users(
     pool: web::Data<DbPool>,
@@ -295,14 +316,14 @@ pub async fn new_user(
         role: Role::Delegate.as_str().to_owned(),
         ..Default::default()
     };
-    user_form(
+    form_page(
         &pool,
         &renderer,
         &current,
+        Area::Users,
         None,
         &form,
         &FormErrors::default(),
-        StatusCode::OK,
     )
     .await
 }
@@ -333,14 +354,14 @@ pub async fn edit_user(
     })
     .await?;
     let form = UserInput::from(&user);
-    user_form(
+    form_page(
         &pool,
         &renderer,
         &current,
-        Some(id),
+        Area::Users,
+        Some(id.0),
         &form,
         &FormErrors::default(),
-        StatusCode::OK,
     )
     .await
 }
@@ -371,7 +392,7 @@ fn check_user(
     catalog: &Catalog,
     lang: Lang,
 ) -> (FormErrors, Option<Role>, Option<Email>) {
-    let mut errors = checked(form, catalog, lang);
+    let mut errors = FormErrors::of(form, catalog, lang);
     let email = Email::parse(&form.email);
     if email.is_none() {
         errors.add("email", catalog, lang, "admin_error_email");
@@ -489,7 +510,16 @@ async fn save_user(
         }
         errors.add("email", catalog, lang, "admin_error_email_taken");
     }
-    user_form(pool, renderer, current, id, &form, &errors, UNPROCESSABLE).await
+    form_page(
+        pool,
+        renderer,
+        current,
+        Area::Users,
+        id.map(|i| i.0),
+        &form,
+        &errors,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------
@@ -524,8 +554,6 @@ impl From<&Body> for BodyInput {
     }
 }
 
-const BODY_FORM: &str = "admin/body_form.html";
-
 /// `GET /admin/bodies`.
 pub async fn bodies(
     pool: web::Data<DbPool>,
@@ -558,14 +586,14 @@ pub async fn new_body(
         active: tick(true),
         ..Default::default()
     };
-    let context = form_context("/admin/bodies", None, &form, &FormErrors::default());
-    page(
+    form_page(
         &pool,
         &renderer,
-        &current.visit,
-        BODY_FORM,
-        context,
-        StatusCode::OK,
+        &current,
+        Area::Bodies,
+        None,
+        &form,
+        &FormErrors::default(),
     )
     .await
 }
@@ -594,19 +622,14 @@ pub async fn edit_body(
         Body::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    let context = form_context(
-        "/admin/bodies",
+    form_page(
+        &pool,
+        &renderer,
+        &current,
+        Area::Bodies,
         Some(id.0),
         &BodyInput::from(&body),
         &FormErrors::default(),
-    );
-    page(
-        &pool,
-        &renderer,
-        &current.visit,
-        BODY_FORM,
-        context,
-        StatusCode::OK,
     )
     .await
 }
@@ -646,7 +669,7 @@ async fn save_body(
         name_en: normalize(&raw.name_en),
         ..raw
     };
-    let mut errors = checked(&form, catalog, lang);
+    let mut errors = FormErrors::of(&form, catalog, lang);
     if !valid_code(&form.code) {
         errors.add("code", catalog, lang, "admin_error_code");
     }
@@ -686,14 +709,14 @@ async fn save_body(
         }
         errors.add("code", catalog, lang, "admin_error_code_taken");
     }
-    let context = form_context("/admin/bodies", id.map(|i| i.0), &form, &errors);
-    page(
+    form_page(
         pool,
         renderer,
-        &current.visit,
-        BODY_FORM,
-        context,
-        UNPROCESSABLE,
+        current,
+        Area::Bodies,
+        id.map(|i| i.0),
+        &form,
+        &errors,
     )
     .await
 }
@@ -747,28 +770,6 @@ impl From<&Field> for FieldInput {
     }
 }
 
-async fn field_form(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
-    current: &CurrentUser,
-    id: Option<FieldId>,
-    form: &FieldInput,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let mut context = form_context("/admin/fields", id.map(|i| i.0), form, errors);
-    context.insert("bodies", &body_choices(pool, current.visit.lang).await?);
-    page(
-        pool,
-        renderer,
-        &current.visit,
-        "admin/field_form.html",
-        context,
-        status,
-    )
-    .await
-}
-
 /// `GET /admin/fields`: the fields with their lead bodies, in list order.
 pub async fn fields(
     pool: web::Data<DbPool>,
@@ -819,14 +820,14 @@ pub async fn new_field(
         active: tick(true),
         ..Default::default()
     };
-    field_form(
+    form_page(
         &pool,
         &renderer,
         &current,
+        Area::Fields,
         None,
         &form,
         &FormErrors::default(),
-        StatusCode::OK,
     )
     .await
 }
@@ -855,14 +856,14 @@ pub async fn edit_field(
         Field::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    field_form(
+    form_page(
         &pool,
         &renderer,
         &current,
-        Some(id),
+        Area::Fields,
+        Some(id.0),
         &FieldInput::from(&field),
         &FormErrors::default(),
-        StatusCode::OK,
     )
     .await
 }
@@ -904,7 +905,7 @@ async fn save_field(
         sort_order: raw.sort_order.trim().to_owned(),
         active: raw.active,
     };
-    let mut errors = checked(&form, catalog, lang);
+    let mut errors = FormErrors::of(&form, catalog, lang);
     if !valid_code(&form.code) {
         errors.add("code", catalog, lang, "admin_error_code");
     }
@@ -960,7 +961,16 @@ async fn save_field(
         }
         errors.add("code", catalog, lang, "admin_error_code_taken");
     }
-    field_form(pool, renderer, current, id, &form, &errors, UNPROCESSABLE).await
+    form_page(
+        pool,
+        renderer,
+        current,
+        Area::Fields,
+        id.map(|i| i.0),
+        &form,
+        &errors,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------
@@ -999,8 +1009,6 @@ impl From<&Conference> for ConferenceInput {
     }
 }
 
-const CONFERENCE_FORM: &str = "admin/conference_form.html";
-
 /// `GET /admin/conferences`.
 pub async fn conferences(
     pool: web::Data<DbPool>,
@@ -1033,14 +1041,14 @@ pub async fn new_conference(
         response_days: "30".to_owned(),
         ..Default::default()
     };
-    let context = form_context("/admin/conferences", None, &form, &FormErrors::default());
-    page(
+    form_page(
         &pool,
         &renderer,
-        &current.visit,
-        CONFERENCE_FORM,
-        context,
-        StatusCode::OK,
+        &current,
+        Area::Conferences,
+        None,
+        &form,
+        &FormErrors::default(),
     )
     .await
 }
@@ -1070,19 +1078,14 @@ pub async fn edit_conference(
     })
     .await?;
     let form = ConferenceInput::from(&conference);
-    let context = form_context(
-        "/admin/conferences",
+    form_page(
+        &pool,
+        &renderer,
+        &current,
+        Area::Conferences,
         Some(id.0),
         &form,
         &FormErrors::default(),
-    );
-    page(
-        &pool,
-        &renderer,
-        &current.visit,
-        CONFERENCE_FORM,
-        context,
-        StatusCode::OK,
     )
     .await
 }
@@ -1118,7 +1121,7 @@ async fn save_conference(
         response_days: raw.response_days.trim().to_owned(),
         open_for_submissions: raw.open_for_submissions,
     };
-    let mut errors = checked(&form, catalog, lang);
+    let mut errors = FormErrors::of(&form, catalog, lang);
     let held_on = NaiveDate::parse_from_str(&form.held_on, "%Y-%m-%d").ok();
     if held_on.is_none() {
         errors.add("held_on", catalog, lang, "admin_error_date");
@@ -1160,14 +1163,14 @@ async fn save_conference(
         }
         return Ok(see_other("/admin/conferences"));
     }
-    let context = form_context("/admin/conferences", id.map(|i| i.0), &form, &errors);
-    page(
+    form_page(
         pool,
         renderer,
-        &current.visit,
-        CONFERENCE_FORM,
-        context,
-        UNPROCESSABLE,
+        current,
+        Area::Conferences,
+        id.map(|i| i.0),
+        &form,
+        &errors,
     )
     .await
 }

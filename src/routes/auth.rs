@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::forms::FormErrors;
-use super::middleware::UNPROCESSABLE;
+use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, local_path, now, page, see_other, with_db, Renderer};
 use crate::auth::session::{self, removal_cookie, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
@@ -57,17 +56,13 @@ pub async fn login_form(
     if visit.id_hash.is_none() {
         let secret = config.secret_key.clone();
         let lang = visit.lang;
-        let id = with_db(&pool, move |conn| {
+        let started = with_db(&pool, move |conn| {
             session::start(conn, &secret, None, lang, now())
         })
         .await?;
-        let reloaded_id = id.clone();
-        let secret = config.secret_key.clone();
-        visit = with_db(&pool, move |conn| {
-            Visit::load(conn, &secret, Some(&reloaded_id), false, now())
-        })
-        .await?;
-        new_cookie = Some(session_cookie(&config, id));
+        visit.id_hash = Some(started.id_hash);
+        visit.csrf_token = Some(started.csrf_token);
+        new_cookie = Some(session_cookie(&config, started.id));
     }
     let mut context = Context::new();
     context.insert("form", &LoginForm::default());
@@ -153,7 +148,7 @@ pub async fn login(
         if let Some(old) = old_session {
             SessionRow::delete(conn, &old)?;
         }
-        session::start(conn, &secret, Some(user_id), lang, now())
+        Ok(session::start(conn, &secret, Some(user_id), lang, now())?.id)
     })
     .await?;
     let mut response = see_other("/");
@@ -258,10 +253,9 @@ pub async fn change_password(
     let user = current.user.user_id();
     let id = with_db(&pool, move |conn| {
         User::set_password_hash(conn, user, &hash, now())?;
-        let id = session::start(conn, &secret, Some(user), lang, now())?;
-        let id_hash = session::hash_session_id(&secret, &id);
-        flash(conn, &id_hash, "flash_password_changed")?;
-        Ok(id)
+        let started = session::start(conn, &secret, Some(user), lang, now())?;
+        flash(conn, &started.id_hash, "flash_password_changed")?;
+        Ok(started.id)
     })
     .await?;
     let mut response = see_other("/");

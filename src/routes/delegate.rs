@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::forms::FormErrors;
-use super::middleware::UNPROCESSABLE;
+use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{now, page, see_other, with_db, Renderer};
 use crate::auth::session::random_token;
 use crate::auth::{CsrfForm, CurrentUser};
@@ -15,7 +14,9 @@ use crate::db::conferences::Conference;
 use crate::db::fields::Field;
 use crate::db::workflow::{self, Submission};
 use crate::db::DbPool;
-use crate::domain::item::{CONTENT_MAX_CHARS, RELATED_UNITS_MAX_CHARS};
+use crate::domain::item::{
+    CONTENT_MAX_CHARS, CONTENT_MIN_CHARS, RELATED_UNITS_MAX_CHARS, TITLE_MAX_CHARS, TITLE_MIN_CHARS,
+};
 use crate::domain::text::normalize;
 use crate::domain::{FieldId, ItemId, Operation, Role};
 use crate::error::AppError;
@@ -25,15 +26,15 @@ use crate::i18n::Lang;
 #[derive(Debug, Default, Clone, Deserialize, Serialize, Validate)]
 pub struct ProposalForm {
     #[serde(default)]
-    #[validate(length(min = 5, max = 300, code = "length"))]
+    #[validate(length(min = TITLE_MIN_CHARS, max = TITLE_MAX_CHARS, code = "length"))]
     title: String,
     #[serde(default)]
-    #[validate(length(min = 10, max = 20000, code = "length"))]
+    #[validate(length(min = CONTENT_MIN_CHARS, max = CONTENT_MAX_CHARS, code = "length"))]
     content: String,
     #[serde(default)]
     field_id: String,
     #[serde(default)]
-    #[validate(length(max = 500, code = "too_long"))]
+    #[validate(length(max = RELATED_UNITS_MAX_CHARS, code = "too_long"))]
     related_units: String,
     #[serde(default)]
     submission_token: String,
@@ -78,8 +79,6 @@ async fn form_page(
     context.insert("fields", &choices);
     context.insert("form", form);
     context.insert("errors", errors);
-    context.insert("content_max", &CONTENT_MAX_CHARS);
-    context.insert("related_max", &RELATED_UNITS_MAX_CHARS);
     page(
         pool,
         renderer,
@@ -131,16 +130,15 @@ pub async fn submit_proposal(
         submission_token: raw.submission_token.trim().to_owned(),
     };
     let catalog = renderer.catalog();
-    let mut errors = match form.validate() {
-        Ok(()) => FormErrors::default(),
-        Err(e) => FormErrors::from_validation(&e, catalog, lang),
-    };
+    let mut errors = FormErrors::of(&form, catalog, lang);
     let field = form.field_id.parse::<i32>().ok().map(FieldId);
-    let fields = with_db(&pool, |conn| Ok(Field::active(conn)?)).await?;
+    let (conference, fields) = with_db(&pool, |conn| {
+        Ok((Conference::open(conn)?, Field::active(conn)?))
+    })
+    .await?;
     if !field.is_some_and(|f| fields.iter().any(|known| known.id == f.0)) {
         errors.add("field_id", catalog, lang, "error_choose_field");
     }
-    let conference = with_db(&pool, |conn| Ok(Conference::open(conn)?)).await?;
     let Some(conference) = conference else {
         errors.add("title", catalog, lang, "error_conference_closed");
         return form_page(&pool, &renderer, &current, &form, &errors, UNPROCESSABLE).await;

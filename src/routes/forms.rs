@@ -1,17 +1,29 @@
 //! Form errors: messages per field, in the user's language, shown beside the
 //! fields of a form re-rendered with what the user typed.
 
+use actix_web::http::StatusCode;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use validator::ValidationErrors;
+use validator::{Validate, ValidationErrors};
 
 use crate::i18n::{Catalog, Lang};
+
+/// Status of a form re-rendered with validation messages.
+pub const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// Messages keyed by field name.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct FormErrors(BTreeMap<String, String>);
 
 impl FormErrors {
+    /// Runs the form's `validator` rules and translates what fails.
+    pub fn of(form: &impl Validate, catalog: &Catalog, lang: Lang) -> FormErrors {
+        match form.validate() {
+            Ok(()) => FormErrors::default(),
+            Err(errors) => FormErrors::from_validation(&errors, catalog, lang),
+        }
+    }
+
     /// Translates `validator`'s errors: each error code `c` has the message
     /// `error_c`, in which `{min}` and `{max}` are filled in.
     pub fn from_validation(errors: &ValidationErrors, catalog: &Catalog, lang: Lang) -> FormErrors {

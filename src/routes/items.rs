@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tera::Context;
 
-use super::forms::FormErrors;
-use super::middleware::UNPROCESSABLE;
+use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, now, page, see_other, with_db, Renderer};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::answers::{self, Note, Revision};
@@ -21,7 +20,7 @@ use crate::db::{DbConnection, DbPool};
 use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
 use crate::domain::text::{char_len, normalize};
 use crate::domain::{
-    Action, Actor, BodyId, FieldId, ItemId, ItemStatus, Operation, Role, Satisfaction, UserId,
+    Action, Actor, BodyId, FieldId, ItemId, Operation, Role, Satisfaction, UserId,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -167,7 +166,7 @@ fn load_view(
     let may = |op| actor.may(op, relation);
     let can = Abilities {
         withdraw: may(Operation::Withdraw) && status.allows(Action::Withdraw),
-        rate: may(Operation::Rate) && status.accepts_satisfaction(),
+        rate: may(Operation::Rate) && status.is_answered(),
         note: may(Operation::AddNote),
         draft: may(Operation::Draft) && status.allows(Action::SaveDraft),
         send_for_review: may(Operation::Draft)
@@ -265,8 +264,18 @@ pub async fn show(
     .await
 }
 
-/// A text typed into one of the item page's forms, normalised and checked: it
-/// must be present (if `required`) and at most `max` characters.
+/// A text typed into one of the item page's forms, normalised and checked.
+struct Checked {
+    /// The form field the text came from (where its message is shown).
+    field: &'static str,
+    /// The normalised text.
+    text: String,
+    /// The message for the field, if the text is not acceptable.
+    errors: FormErrors,
+}
+
+/// Normalises `raw` and checks that it is present (if `required`) and at most
+/// `max` characters.
 fn checked_text(
     renderer: &Renderer,
     lang: Lang,
@@ -274,7 +283,7 @@ fn checked_text(
     raw: &str,
     required: bool,
     max: usize,
-) -> (String, FormErrors) {
+) -> Checked {
     let text = normalize(raw);
     let mut errors = FormErrors::default();
     if required && text.is_empty() {
@@ -282,30 +291,21 @@ fn checked_text(
     } else if char_len(&text) > max {
         errors.add(field, renderer.catalog(), lang, "error_too_long_plain");
     }
-    (text, errors)
+    Checked {
+        field,
+        text,
+        errors,
+    }
 }
 
-/// Finishes an action: on success a one-time message and 303 back to the item; on
-/// invalid input the item page again with the message beside the field.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one helper shared by every item action"
-)]
-async fn finish(
+/// Runs an action on the item; on success a one-time message and 303 back to it.
+async fn act(
     pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
     current: &CurrentUser,
     id: ItemId,
-    field: &'static str,
-    text: String,
-    errors: FormErrors,
-    work: impl FnOnce(&mut DbConnection, &Actor) -> Result<(), AppError> + Send + 'static,
     flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &Actor) -> Result<(), AppError> + Send + 'static,
 ) -> Result<HttpResponse, AppError> {
-    if !errors.is_empty() {
-        let input = HashMap::from([(field, text)]);
-        return item_page(pool, renderer, current, id, errors, input, UNPROCESSABLE).await;
-    }
     let actor = current.actor();
     let session = current.session.clone();
     with_db(pool, move |conn| {
@@ -316,12 +316,47 @@ async fn finish(
     Ok(see_other(&format!("/items/{}", id.0)))
 }
 
+/// Runs an action that takes a typed text: when the text is not acceptable, the
+/// item page comes back (422) with the message beside the field and the text kept.
+async fn act_on_text(
+    pool: &web::Data<DbPool>,
+    renderer: &web::Data<Renderer>,
+    current: &CurrentUser,
+    id: ItemId,
+    input: Checked,
+    flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &Actor, String) -> Result<(), AppError> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    if !input.errors.is_empty() {
+        let kept = HashMap::from([(input.field, input.text)]);
+        return item_page(
+            pool,
+            renderer,
+            current,
+            id,
+            input.errors,
+            kept,
+            UNPROCESSABLE,
+        )
+        .await;
+    }
+    let text = input.text;
+    act(pool, current, id, flash_key, move |conn, actor| {
+        work(conn, actor, text)
+    })
+    .await
+}
+
 /// A form with one text.
 #[derive(Debug, Deserialize)]
 pub struct TextForm {
     #[serde(default)]
     text: String,
 }
+
+/// An empty form (the CSRF token only).
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
 
 /// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
 pub async fn withdraw(
@@ -332,7 +367,7 @@ pub async fn withdraw(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(
+    let input = checked_text(
         &renderer,
         current.visit.lang,
         "withdraw_reason",
@@ -340,17 +375,14 @@ pub async fn withdraw(
         true,
         COMMENT_MAX_CHARS,
     );
-    let reason = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "withdraw_reason",
-        text,
-        errors,
-        move |conn, actor| workflow::withdraw(conn, actor, id, &reason, now()),
+        input,
         "flash_withdrawn",
+        move |conn, actor, reason| workflow::withdraw(conn, actor, id, &reason, now()),
     )
     .await
 }
@@ -374,7 +406,7 @@ pub async fn rate(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
-    let (text, mut errors) = checked_text(
+    let mut input = checked_text(
         &renderer,
         lang,
         "satisfaction_comment",
@@ -384,27 +416,24 @@ pub async fn rate(
     );
     let level = form.level.parse::<Satisfaction>();
     if level.is_err() {
-        errors.add(
+        input.errors.add(
             "satisfaction_level",
             renderer.catalog(),
             lang,
             "error_choose_satisfaction",
         );
     }
-    let comment = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "satisfaction_comment",
-        text,
-        errors,
-        move |conn, actor| match level {
-            Ok(level) => workflow::rate(conn, actor, id, level, &comment, now()),
-            Err(()) => Err(AppError::Conflict("error_choose_satisfaction")),
-        },
+        input,
         "flash_rated",
+        move |conn, actor, comment| {
+            let level = level.map_err(|()| AppError::Conflict("error_choose_satisfaction"))?;
+            workflow::rate(conn, actor, id, level, &comment, now())
+        },
     )
     .await
 }
@@ -418,7 +447,7 @@ pub async fn add_note(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(
+    let input = checked_text(
         &renderer,
         current.visit.lang,
         "note",
@@ -426,17 +455,14 @@ pub async fn add_note(
         true,
         COMMENT_MAX_CHARS,
     );
-    let note = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "note",
-        text,
-        errors,
-        move |conn, actor| workflow::add_note(conn, actor, id, &note, now()),
+        input,
         "flash_note_added",
+        move |conn, actor, note| workflow::add_note(conn, actor, id, &note, now()),
     )
     .await
 }
@@ -460,7 +486,7 @@ pub async fn save_draft(
     CsrfForm(form): CsrfForm<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(
+    let input = checked_text(
         &renderer,
         current.visit.lang,
         "answer",
@@ -468,56 +494,44 @@ pub async fn save_draft(
         true,
         ANSWER_MAX_CHARS,
     );
-    let answer = text.clone();
     let and_review = form.intent == "review";
     let flash_key = if and_review {
         "flash_sent_for_review"
     } else {
         "flash_draft_saved"
     };
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "answer",
-        text,
-        errors,
-        move |conn, actor| {
+        input,
+        flash_key,
+        move |conn, actor, answer| {
             workflow::save_draft(conn, actor, id, &answer, now())?;
             if and_review {
                 workflow::send_for_review(conn, actor, id, now())?;
             }
             Ok(())
         },
-        flash_key,
     )
     .await
 }
 
-/// An empty form (the CSRF token only).
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
-
 /// `POST /items/{id}/send-for-review`.
 pub async fn send_for_review(
     pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    finish(
+    act(
         &pool,
-        &renderer,
         &current,
         id,
-        "answer",
-        String::new(),
-        FormErrors::default(),
-        move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
         "flash_sent_for_review",
+        move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
     )
     .await
 }
@@ -525,23 +539,14 @@ pub async fn send_for_review(
 /// `POST /items/{id}/approve`.
 pub async fn approve(
     pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    finish(
-        &pool,
-        &renderer,
-        &current,
-        id,
-        "review_comment",
-        String::new(),
-        FormErrors::default(),
-        move |conn, actor| workflow::approve(conn, actor, id, now()),
-        "flash_approved",
-    )
+    act(&pool, &current, id, "flash_approved", move |conn, actor| {
+        workflow::approve(conn, actor, id, now())
+    })
     .await
 }
 
@@ -554,7 +559,7 @@ pub async fn return_to_drafting(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(
+    let input = checked_text(
         &renderer,
         current.visit.lang,
         "review_comment",
@@ -562,17 +567,14 @@ pub async fn return_to_drafting(
         true,
         COMMENT_MAX_CHARS,
     );
-    let comment = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "review_comment",
-        text,
-        errors,
-        move |conn, actor| workflow::return_to_drafting(conn, actor, id, &comment, now()),
+        input,
         "flash_returned",
+        move |conn, actor, comment| workflow::return_to_drafting(conn, actor, id, &comment, now()),
     )
     .await
 }
@@ -586,6 +588,15 @@ pub struct RouteForm {
     text: String,
 }
 
+/// An active body chosen in a form, or not found.
+fn active_body(conn: &mut DbConnection, body: Option<BodyId>) -> Result<BodyId, AppError> {
+    let body = body.ok_or(AppError::NotFound)?;
+    Body::find(conn, body)?
+        .filter(|b| b.active)
+        .ok_or(AppError::NotFound)?;
+    Ok(body)
+}
+
 /// `POST /items/{id}/route`: the coordinator routes or re-routes, with a reason.
 pub async fn reroute(
     pool: web::Data<DbPool>,
@@ -596,7 +607,7 @@ pub async fn reroute(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
-    let (text, mut errors) = checked_text(
+    let mut input = checked_text(
         &renderer,
         lang,
         "route_reason",
@@ -606,25 +617,21 @@ pub async fn reroute(
     );
     let body = form.body_id.parse::<i32>().ok().map(BodyId);
     if body.is_none() {
-        errors.add("route_body", renderer.catalog(), lang, "error_choose_body");
+        input
+            .errors
+            .add("route_body", renderer.catalog(), lang, "error_choose_body");
     }
-    let reason = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "route_reason",
-        text,
-        errors,
-        move |conn, actor| {
-            let body = body.ok_or(AppError::NotFound)?;
-            Body::find(conn, body)?
-                .filter(|b| b.active)
-                .ok_or(AppError::NotFound)?;
+        input,
+        "flash_rerouted",
+        move |conn, actor, reason| {
+            let body = active_body(conn, body)?;
             workflow::reroute(conn, actor, id, body, &reason, now())
         },
-        "flash_rerouted",
     )
     .await
 }
@@ -645,33 +652,34 @@ pub async fn add_coordinating_body(
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let lang = current.visit.lang;
-    let mut errors = FormErrors::default();
-    let body = form.body_id.parse::<i32>().ok().map(BodyId);
-    if body.is_none() {
+    let Some(body) = form.body_id.parse::<i32>().ok().map(BodyId) else {
+        let mut errors = FormErrors::default();
         errors.add(
             "coordinating_body",
             renderer.catalog(),
-            lang,
+            current.visit.lang,
             "error_choose_body",
         );
-    }
-    finish(
+        return item_page(
+            &pool,
+            &renderer,
+            &current,
+            id,
+            errors,
+            HashMap::new(),
+            UNPROCESSABLE,
+        )
+        .await;
+    };
+    act(
         &pool,
-        &renderer,
         &current,
         id,
-        "coordinating_body",
-        String::new(),
-        errors,
+        "flash_coordinating_added",
         move |conn, actor| {
-            let body = body.ok_or(AppError::NotFound)?;
-            Body::find(conn, body)?
-                .filter(|b| b.active)
-                .ok_or(AppError::NotFound)?;
+            let body = active_body(conn, Some(body))?;
             workflow::add_coordinating_body(conn, actor, id, body, now())
         },
-        "flash_coordinating_added",
     )
     .await
 }
@@ -686,7 +694,7 @@ pub async fn send_back(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(
+    let input = checked_text(
         &renderer,
         current.visit.lang,
         "send_back_comment",
@@ -694,17 +702,14 @@ pub async fn send_back(
         true,
         COMMENT_MAX_CHARS,
     );
-    let comment = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "send_back_comment",
-        text,
-        errors,
-        move |conn, actor| workflow::send_back(conn, actor, id, &comment, now()),
+        input,
         "flash_sent_back",
+        move |conn, actor, comment| workflow::send_back(conn, actor, id, &comment, now()),
     )
     .await
 }
@@ -712,22 +717,17 @@ pub async fn send_back(
 /// `POST /items/{id}/publish`.
 pub async fn publish_one(
     pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    finish(
+    act(
         &pool,
-        &renderer,
         &current,
         id,
-        "publish",
-        String::new(),
-        FormErrors::default(),
-        move |conn, actor| workflow::publish(conn, actor, &[id], now()).map(|_| ()),
         "flash_published",
+        move |conn, actor| workflow::publish(conn, actor, &[id], now()).map(drop),
     )
     .await
 }
@@ -777,7 +777,7 @@ pub async fn merge(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
-    let (text, mut errors) = checked_text(
+    let input = checked_text(
         &renderer,
         lang,
         "merge_comment",
@@ -788,40 +788,28 @@ pub async fn merge(
     let reference = form.target.trim().to_uppercase();
     let lookup = reference.clone();
     let target = with_db(&pool, move |conn| {
-        use crate::db::schema::items;
-        use diesel::prelude::*;
-        Ok(items::table
-            .filter(items::reference.eq(&lookup))
-            .select(items::id)
-            .first::<i32>(conn)
-            .optional()?)
+        Ok(Item::find_by_reference(conn, &lookup)?)
     })
     .await?;
-    if target.is_none() {
-        errors = FormErrors::default();
+    let Some(target) = target else {
+        let mut errors = input.errors;
         errors.add(
             "merge_target",
             renderer.catalog(),
             lang,
             "error_unknown_reference",
         );
-        let input = HashMap::from([("merge_target", reference), ("merge_comment", text)]);
-        return item_page(&pool, &renderer, &current, id, errors, input, UNPROCESSABLE).await;
-    }
-    let comment = text.clone();
-    finish(
+        let kept = HashMap::from([("merge_target", reference), ("merge_comment", input.text)]);
+        return item_page(&pool, &renderer, &current, id, errors, kept, UNPROCESSABLE).await;
+    };
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "merge_comment",
-        text,
-        errors,
-        move |conn, actor| {
-            let target = ItemId(target.ok_or(AppError::NotFound)?);
-            workflow::merge(conn, actor, id, target, &comment, now())
-        },
+        input,
         "flash_merged",
+        move |conn, actor, comment| workflow::merge(conn, actor, id, target, &comment, now()),
     )
     .await
 }
@@ -844,7 +832,7 @@ pub async fn follow_implementation(
     CsrfForm(form): CsrfForm<ImplementationForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let (text, errors) = checked_text(
+    let input = checked_text(
         &renderer,
         current.visit.lang,
         "implementation_comment",
@@ -853,23 +841,16 @@ pub async fn follow_implementation(
         COMMENT_MAX_CHARS,
     );
     let done = form.state == "done";
-    let comment = text.clone();
-    finish(
+    act_on_text(
         &pool,
         &renderer,
         &current,
         id,
-        "implementation_comment",
-        text,
-        errors,
-        move |conn, actor| workflow::follow_implementation(conn, actor, id, done, &comment, now()),
+        input,
         "flash_implementation",
+        move |conn, actor, comment| {
+            workflow::follow_implementation(conn, actor, id, done, &comment, now())
+        },
     )
     .await
-}
-
-/// Statuses named in the page, for templates (kept here so a new status is not
-/// forgotten in the filters).
-pub fn status_names() -> Vec<&'static str> {
-    ItemStatus::ALL.iter().map(|s| s.as_str()).collect()
 }

@@ -3,7 +3,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{header, Method, StatusCode};
+use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use tera::Context;
@@ -131,6 +131,3 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
         ))
         .add((header::CACHE_CONTROL, "no-store"))
 }
-
-/// Status for a form re-rendered with validation messages.
-pub const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;

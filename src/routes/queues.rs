@@ -193,7 +193,7 @@ pub async fn list(
     context.insert("page", &page_number);
     context.insert("pages", &pages);
     context.insert("query", &query);
-    context.insert("statuses", &crate::routes::items::status_names());
+    context.insert("statuses", &ItemStatus::ALL.map(ItemStatus::as_str));
     context.insert(
         "fields",
         &fields

@@ -116,7 +116,6 @@ CREATE TABLE item_events (
     from_body_id INTEGER REFERENCES bodies(id),
     to_body_id INTEGER REFERENCES bodies(id),
     comment TEXT NOT NULL DEFAULT '',
-    visible_to_delegate BOOLEAN NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX item_events_item ON item_events(item_id, id);
