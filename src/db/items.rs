@@ -132,6 +132,8 @@ pub struct ItemFilter {
     pub field: Option<FieldId>,
     /// Only items led by this body.
     pub lead_body: Option<BodyId>,
+    /// Only items this body was asked to coordinate on.
+    pub coordinating_body: Option<BodyId>,
     /// Only items still owed an answer whose deadline has passed.
     pub overdue_at: Option<NaiveDateTime>,
     /// Diacritic-free words that must appear in reference, title or content.
@@ -170,6 +172,41 @@ pub struct ItemLine {
 }
 
 type BoxedItems<'a> = items::BoxedQuery<'a, MultiBackend>;
+
+/// Counts stop here: past it a list says "1000+", so that counting costs the same
+/// for a queue of 100,000 items as for one of 1,000.
+pub const COUNT_CAP: i64 = 1000;
+
+/// How many items a list holds, counted up to [`COUNT_CAP`]. Shown as `25`, or
+/// as `1000+` when there are more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Count {
+    /// The number counted.
+    pub n: i64,
+    /// Whether there are more than `n`.
+    pub more: bool,
+}
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.more {
+            serializer.collect_str(&format_args!("{}+", self.n))
+        } else {
+            serializer.collect_str(&self.n)
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemPage {
+    /// The lines of this page, in order.
+    pub lines: Vec<ItemLine>,
+    /// How many items the whole list holds.
+    pub total: Count,
+    /// Whether a next page exists.
+    pub has_next: bool,
+}
 
 impl Item {
     /// The parsed status.
@@ -240,25 +277,29 @@ impl Item {
             .load(conn)
     }
 
-    /// One page of the items `scope` may see that match `filter`, with the total.
-    /// Two queries whatever the page size: the count and the page itself.
+    /// One page of the items `scope` may see that match `filter`. Its cost does not
+    /// grow with the list: the count stops at [`COUNT_CAP`], the page's ids come
+    /// from an index in list order, and the page's rows are read by id.
     pub fn page(
         conn: &mut DbConnection,
         scope: Scope,
         filter: &ItemFilter,
         offset: i64,
         limit: i64,
-    ) -> QueryResult<(Vec<ItemLine>, i64)> {
-        let total = filtered(scope, filter).count().get_result(conn)?;
+    ) -> QueryResult<ItemPage> {
+        let total = Item::count(conn, scope, filter)?;
         let ordered = match filter.sort {
             Sort::DeadlineFirst => filtered(scope, filter).order((items::deadline, items::id)),
             Sort::NewestFirst => filtered(scope, filter).order(items::id.desc()),
         };
-        let ids: Vec<i32> = ordered
+        // One more than the page, to know whether a next page exists.
+        let mut ids: Vec<i32> = ordered
             .select(items::id)
             .offset(offset)
-            .limit(limit)
+            .limit(limit + 1)
             .load(conn)?;
+        let has_next = ids.len() as i64 > limit;
+        ids.truncate(limit as usize);
         let mut lines: Vec<ItemLine> = items::table
             .inner_join(fields::table)
             .left_join(bodies::table)
@@ -280,12 +321,25 @@ impl Item {
             .load(conn)?;
         // Keep the order of the id query, which did the sorting on the index.
         lines.sort_by_key(|line| ids.iter().position(|id| *id == line.id));
-        Ok((lines, total))
+        Ok(ItemPage {
+            lines,
+            total,
+            has_next,
+        })
     }
 
-    /// How many items `scope` may see that match `filter` (for navigation counts).
-    pub fn count(conn: &mut DbConnection, scope: Scope, filter: &ItemFilter) -> QueryResult<i64> {
-        filtered(scope, filter).count().get_result(conn)
+    /// How many items `scope` may see that match `filter`, up to [`COUNT_CAP`]:
+    /// reading at most that many ids stays cheap however long the list is.
+    pub fn count(conn: &mut DbConnection, scope: Scope, filter: &ItemFilter) -> QueryResult<Count> {
+        let ids: Vec<i32> = filtered(scope, filter)
+            .select(items::id)
+            .limit(COUNT_CAP + 1)
+            .load(conn)?;
+        let n = ids.len() as i64;
+        Ok(Count {
+            n: n.min(COUNT_CAP),
+            more: n > COUNT_CAP,
+        })
     }
 
     /// Moves the item from `from` by `action`, but only if nobody changed its state
@@ -345,7 +399,19 @@ fn scoped(query: BoxedItems<'static>, scope: Scope) -> BoxedItems<'static> {
 }
 
 fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
-    let mut query = scoped(items::table.into_boxed(), scope);
+    // A filter on the viewer's own body already keeps the query inside their scope;
+    // leaving the scope's OR out lets the engine use the body's index.
+    let implied = match scope {
+        Scope::Body(body) => {
+            filter.lead_body == Some(body) || filter.coordinating_body == Some(body)
+        }
+        _ => false,
+    };
+    let mut query = if implied {
+        items::table.into_boxed()
+    } else {
+        scoped(items::table.into_boxed(), scope)
+    };
     if let Some(status) = filter.status {
         query = query.filter(items::status.eq(status.as_str()));
     }
@@ -358,6 +424,15 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
     }
     if let Some(body) = filter.lead_body {
         query = query.filter(items::lead_body_id.eq(body.0));
+    }
+    if let Some(body) = filter.coordinating_body {
+        query = query.filter(
+            items::id.eq_any(
+                item_coordinating_bodies::table
+                    .filter(item_coordinating_bodies::body_id.eq(body.0))
+                    .select(item_coordinating_bodies::item_id),
+            ),
+        );
     }
     if let Some(now) = filter.overdue_at {
         let waiting: Vec<&'static str> = ItemStatus::ALL

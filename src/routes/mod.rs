@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/items/{id}/notes", web::post().to(items::add_note))
         // Drafter and approver
         .route("/queue", web::get().to(queues::queue))
+        .route("/coordinating", web::get().to(queues::coordinating))
         .route("/items/{id}/draft", web::post().to(items::save_draft))
         .route(
             "/items/{id}/send-for-review",

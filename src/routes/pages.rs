@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use tera::{Context, Tera, Value};
 
 use crate::auth::Visit;
-use crate::db::items::{Item, ItemFilter, Scope};
+use crate::db::items::{Count, Item, ItemFilter, Scope};
 use crate::db::{DbConnection, DbPool};
 use crate::domain::{Actor, ItemStatus, Role};
 use crate::error::AppError;
@@ -28,15 +28,17 @@ pub struct Renderer {
 #[derive(Debug, Default, Serialize)]
 pub struct NavCounts {
     /// Delegate: their items still waiting for an answer.
-    pub my_open: i64,
+    pub my_open: Count,
     /// Staff: their body's items waiting for an answer.
-    pub queue: i64,
+    pub queue: Count,
+    /// Staff: items their body coordinates on that still wait for an answer.
+    pub coordinating: Count,
     /// Approver: drafts waiting for approval.
-    pub review: i64,
+    pub review: Count,
     /// Coordinator: items waiting for triage.
-    pub triage: i64,
+    pub triage: Count,
     /// Coordinator: approved answers waiting for publication.
-    pub to_publish: i64,
+    pub to_publish: Count,
 }
 
 impl Renderer {
@@ -125,11 +127,17 @@ pub fn nav_counts(conn: &mut DbConnection, visit: &Visit) -> Result<NavCounts, A
         }
         Role::Drafter | Role::Approver => {
             let own = ItemFilter {
-                statuses: waiting,
+                statuses: waiting.clone(),
                 lead_body: actor.body,
                 ..Default::default()
             };
             counts.queue = Item::count(conn, scope, &own)?;
+            let helping = ItemFilter {
+                statuses: waiting,
+                coordinating_body: actor.body,
+                ..Default::default()
+            };
+            counts.coordinating = Item::count(conn, scope, &helping)?;
             if actor.role == Role::Approver {
                 let review = ItemFilter {
                     status: Some(ItemStatus::InReview),

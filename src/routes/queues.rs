@@ -25,8 +25,10 @@ pub const PAGE_SIZE: i64 = 25;
 pub enum ListKind {
     /// `/my`: the delegate's items.
     Mine,
-    /// `/queue`: the body's items.
+    /// `/queue`: the items the body leads.
     Queue,
+    /// `/coordinating`: the items the body was asked to coordinate on.
+    Coordinating,
     /// `/review`: drafts waiting for the approver.
     Review,
     /// `/triage`: unrouted items and those held by a coordinating body.
@@ -41,7 +43,9 @@ impl ListKind {
     fn allowed(self, role: Role) -> bool {
         match self {
             ListKind::Mine => role == Role::Delegate,
-            ListKind::Queue => matches!(role, Role::Drafter | Role::Approver),
+            ListKind::Queue | ListKind::Coordinating => {
+                matches!(role, Role::Drafter | Role::Approver)
+            }
             ListKind::Review => role == Role::Approver,
             ListKind::Triage | ListKind::All | ListKind::Publish => role == Role::Coordinator,
         }
@@ -51,6 +55,7 @@ impl ListKind {
         match self {
             ListKind::Mine => "nav_my",
             ListKind::Queue => "nav_queue",
+            ListKind::Coordinating => "nav_coordinating",
             ListKind::Review => "nav_review",
             ListKind::Triage => "nav_triage",
             ListKind::All => "nav_all",
@@ -62,6 +67,7 @@ impl ListKind {
         match self {
             ListKind::Mine => "/my",
             ListKind::Queue => "/queue",
+            ListKind::Coordinating => "/coordinating",
             ListKind::Review => "/review",
             ListKind::Triage => "/triage",
             ListKind::All => "/items",
@@ -148,6 +154,7 @@ pub async fn list(
             }
         }
         ListKind::Queue => filter.lead_body = actor.body,
+        ListKind::Coordinating => filter.coordinating_body = actor.body,
         ListKind::Review => {
             filter.lead_body = actor.body;
             filter.status = Some(ItemStatus::InReview);
@@ -158,12 +165,13 @@ pub async fn list(
     }
     let scope = Scope::for_actor(&actor);
     let offset = (page_number - 1) * PAGE_SIZE;
-    let (lines, total, fields, bodies) = with_db(&pool, move |conn| {
-        let (lines, total) = Item::page(conn, scope, &filter, offset, PAGE_SIZE)?;
-        Ok((lines, total, Field::all(conn)?, Body::all(conn)?))
+    let (found, fields, bodies) = with_db(&pool, move |conn| {
+        let found = Item::page(conn, scope, &filter, offset, PAGE_SIZE)?;
+        Ok((found, Field::all(conn)?, Body::all(conn)?))
     })
     .await?;
-    let lines: Vec<Line> = lines
+    let lines: Vec<Line> = found
+        .lines
         .into_iter()
         .map(|l: ItemLine| {
             let status: ItemStatus = l.status.parse().unwrap_or(ItemStatus::Submitted);
@@ -184,12 +192,14 @@ pub async fn list(
             }
         })
         .collect();
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    // The number of pages is known only while the count is exact.
+    let pages = (!found.total.more).then(|| ((found.total.n + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
     let mut context = Context::new();
     context.insert("kind", kind.path());
     context.insert("title_key", kind.title_key());
     context.insert("lines", &lines);
-    context.insert("total", &total);
+    context.insert("total", &found.total);
+    context.insert("has_next", &found.has_next);
     context.insert("page", &page_number);
     context.insert("pages", &pages);
     context.insert("query", &query);
@@ -248,6 +258,8 @@ list_route!(
     mine => ListKind::Mine,
     /// `GET /queue`.
     queue => ListKind::Queue,
+    /// `GET /coordinating`.
+    coordinating => ListKind::Coordinating,
     /// `GET /review`.
     review => ListKind::Review,
     /// `GET /triage`.

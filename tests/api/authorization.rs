@@ -44,11 +44,20 @@ async fn every_role_sees_only_the_pages_meant_for_it() {
     let app = spawn_app().await;
     let world = world(&app).await;
     let item = format!("/items/{}", world.item);
-    let pages: [(&str, &[&str]); 9] = [
+    let pages: [(&str, &[&str]); 10] = [
         ("/my", &["owner", "other_delegate"]),
         ("/proposals/new", &["owner", "other_delegate"]),
         (
             "/queue",
+            &[
+                "lead_drafter",
+                "other_drafter",
+                "lead_approver",
+                "other_approver",
+            ],
+        ),
+        (
+            "/coordinating",
             &[
                 "lead_drafter",
                 "other_drafter",

@@ -299,6 +299,9 @@ async fn a_coordinating_body_sees_the_item_and_adds_notes_but_cannot_draft() {
         .await;
     let seen = helper.get(&format!("/items/{id}")).await;
     assert_eq!(seen.status, StatusCode::OK);
+    let listed = helper.get("/coordinating").await;
+    assert!(listed.body.contains("KN-2023-0001"), "{}", listed.body);
+    assert!(!helper.get("/queue").await.body.contains("KN-2023-0001"));
     let noted = helper
         .post(
             &format!("/items/{id}/notes"),

@@ -7,5 +7,6 @@ mod authorization;
 mod concurrency;
 mod helpers;
 mod journey;
+mod lists;
 mod security;
 mod validation;

@@ -1,0 +1,2 @@
+DROP INDEX items_deadline;
+DROP INDEX items_body_deadline;
