@@ -107,16 +107,17 @@ impl Application {
 
     /// Serves until the process is stopped, sweeping expired sessions meanwhile.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(sweep_expired_sessions(self.pool.clone()));
+        let sweeper = tokio::spawn(housekeeping(self.pool.clone()));
         let outcome = self.server.await;
         sweeper.abort();
         outcome
     }
 }
 
-/// Deletes expired sessions every quarter hour. Harmless when several instances do
-/// it at once: each delete only removes rows nobody can use any more.
-async fn sweep_expired_sessions(pool: DbPool) {
+/// Every quarter hour: deletes expired sessions and refreshes the planner's
+/// statistics. Harmless when several instances do it at once: each delete only
+/// removes rows nobody can use any more.
+async fn housekeeping(pool: DbPool) {
     use crate::auth::session::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
     let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
     loop {
@@ -125,6 +126,7 @@ async fn sweep_expired_sessions(pool: DbPool) {
         let swept = web::block(move || -> Result<usize, String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let now = chrono::Utc::now().naive_utc();
+            db::refresh_planner_statistics(&mut conn).map_err(|e| e.to_string())?;
             crate::db::sessions::SessionRow::delete_expired(
                 &mut conn,
                 now - IDLE_TIMEOUT,

@@ -80,7 +80,9 @@ impl ManageConnection for DbManager {
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
+                let mut conn = DbConnection::Sqlite(conn);
+                refresh_planner_statistics(&mut conn).map_err(r2d2::Error::QueryError)?;
+                Ok(conn)
             }
         }
     }
@@ -129,6 +131,20 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), String> {
         }
     };
     result.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Keeps the query planner's statistics current. SQLite plans without them until
+/// told to gather them: with a queue of 100,000 items it would otherwise scan every
+/// waiting item to find the few a body coordinates on. `PRAGMA optimize` analyses
+/// only the tables that changed enough since the last time, so it is cheap; SQLite
+/// advises running it as each connection opens (so every connection plans with
+/// current statistics) and now and then on long-lived ones. PostgreSQL's
+/// autovacuum does this by itself.
+pub fn refresh_planner_statistics(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(conn) => conn.batch_execute("PRAGMA optimize=0x10002;"),
+        DbConnection::Postgresql(_) => Ok(()),
+    }
 }
 
 /// How many times a write that lost a race with another writer is tried again.

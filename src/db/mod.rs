@@ -15,6 +15,6 @@ pub mod users;
 pub mod workflow;
 
 pub use connection::{
-    connect, is_unique_violation, run_migrations, write_transaction, DatabaseTarget, DbConnection,
-    DbPool, MultiBackend,
+    connect, is_unique_violation, refresh_planner_statistics, run_migrations, write_transaction,
+    DatabaseTarget, DbConnection, DbPool, MultiBackend,
 };
