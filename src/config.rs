@@ -1,6 +1,7 @@
 //! Configuration, read once from the environment into a typed value.
 
 use std::fmt;
+use std::time::Duration;
 
 /// Where the app runs: development is forgiving (a fixed dev secret, demo data),
 /// production refuses to start without real secrets.
@@ -37,6 +38,56 @@ impl fmt::Debug for SecretKey {
     }
 }
 
+/// A value that must not appear in logs, such as an SMTP URL with a password.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
+    /// The value.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<hidden>)")
+    }
+}
+
+/// How the outbox worker paces itself.
+#[derive(Debug, Clone)]
+pub struct OutboxSettings {
+    /// `OUTBOX_POLL_MS`: pause between looks at an empty outbox.
+    pub poll: Duration,
+    /// `OUTBOX_RETRY_BASE_SECONDS`: the first retry's delay, doubled at each try.
+    pub retry_base: Duration,
+    /// `OUTBOX_MAX_ATTEMPTS`: tries before a message is marked failed.
+    pub max_attempts: i32,
+    /// `OUTBOX_LEASE_SECONDS`: after this, a message claimed by a worker that never
+    /// finished (it crashed) is taken over by another.
+    pub lease: Duration,
+    /// `OUTBOX_CONCURRENCY`: messages sent at once by one instance.
+    pub concurrency: usize,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        OutboxSettings {
+            poll: Duration::from_millis(2000),
+            retry_base: Duration::from_secs(60),
+            max_attempts: 8,
+            lease: Duration::from_secs(300),
+            concurrency: 4,
+        }
+    }
+}
+
 /// Everything the app reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -54,6 +105,15 @@ pub struct Config {
     pub seed_demo: bool,
     /// `DB_POOL_SIZE`: database connections per instance.
     pub db_pool_size: u32,
+    /// `SMTP_URL`: `smtp://user:password@host:587?tls=required` or `smtps://…`.
+    /// Without it (development only) mails are written as files to `mail_dir`.
+    pub smtp_url: Option<Secret>,
+    /// `MAIL_FROM`: the sender, such as `Bàn kiến nghị <no-reply@example.vn>`.
+    pub mail_from: String,
+    /// `MAIL_DIR`: where mails are written without SMTP.
+    pub mail_dir: String,
+    /// The outbox worker's pace.
+    pub outbox: OutboxSettings,
 }
 
 /// A configuration problem, said plainly so an operator can fix it.
@@ -142,7 +202,36 @@ impl Config {
                     why: format!("{raw:?} is not a number from 1 to 200"),
                 })?,
         };
+        let smtp_url = get("SMTP_URL").map(Secret::new);
+        if smtp_url.is_none() && environment == Environment::Production {
+            return Err(ConfigError::Missing("SMTP_URL"));
+        }
+        let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
+            match get(name) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| ConfigError::Invalid {
+                        name,
+                        why: format!("{raw:?} is not a number from {} to {}", range.start(), range.end()),
+                    }),
+            }
+        };
+        let outbox = OutboxSettings {
+            poll: Duration::from_millis(number("OUTBOX_POLL_MS", 2000, 10..=600_000)?),
+            retry_base: Duration::from_secs(number("OUTBOX_RETRY_BASE_SECONDS", 60, 1..=86_400)?),
+            max_attempts: number("OUTBOX_MAX_ATTEMPTS", 8, 1..=50)? as i32,
+            lease: Duration::from_secs(number("OUTBOX_LEASE_SECONDS", 300, 1..=86_400)?),
+            concurrency: number("OUTBOX_CONCURRENCY", 4, 1..=64)? as usize,
+        };
         Ok(Config {
+            smtp_url,
+            mail_from: get("MAIL_FROM")
+                .unwrap_or_else(|| "Bàn kiến nghị <no-reply@localhost>".to_owned()),
+            mail_dir: get("MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned()),
+            outbox,
             database_url: get("DATABASE_URL")
                 .unwrap_or_else(|| "data/dialogue-desk.sqlite3".to_owned()),
             bind_addr,
@@ -181,6 +270,29 @@ mod tests {
         assert_eq!(config.environment, Environment::Development);
         assert!(config.database_url.ends_with(".sqlite3"));
         assert!(config.seed_demo);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_smtp() {
+        let err = config_from(&[
+            ("BASE_URL", "https://desk.example.vn"),
+            ("SECRET_KEY", &"k".repeat(40)),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("SMTP_URL must be set"), "{err}");
+        let config = config_from(&[
+            ("BASE_URL", "https://desk.example.vn"),
+            ("SECRET_KEY", &"k".repeat(40)),
+            ("SMTP_URL", "smtps://desk:secret-password@mail.example.vn"),
+        ])
+        .unwrap();
+        assert!(!format!("{config:?}").contains("secret-password"));
+    }
+
+    #[test]
+    fn outbox_numbers_out_of_range_are_refused() {
+        let err = config_from(&[("OUTBOX_MAX_ATTEMPTS", "0")]).unwrap_err();
+        assert!(err.to_string().contains("OUTBOX_MAX_ATTEMPTS"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,8 @@ use crate::auth::Hashing;
 use crate::config::Config;
 use crate::db::seed::{self, DemoAccount};
 use crate::db::{self, DbPool};
+use crate::mail::worker::Worker;
+use crate::mail::{Composer, Transport};
 use crate::routes::{self, middleware, pages::Renderer};
 
 /// A built app, bound to its listener, ready to run.
@@ -17,6 +19,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    mail: Worker,
 }
 
 /// Connects, migrates and seeds the database named by the config.
@@ -66,6 +69,12 @@ impl Application {
         let renderer = web::Data::new(
             Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?,
         );
+        let mail = Worker {
+            pool: pool.clone(),
+            transport: std::sync::Arc::new(Transport::from_config(&config)?),
+            composer: std::sync::Arc::new(Composer::new(&config, renderer.clone().into_inner())?),
+            settings: config.outbox.clone(),
+        };
         let config = web::Data::new(config);
         let pool_data = web::Data::new(pool.clone());
         let hashing = web::Data::new(Hashing::new(
@@ -92,7 +101,12 @@ impl Application {
         .listen(listener)
         .map_err(|e| e.to_string())?
         .run();
-        Ok(Application { port, server, pool })
+        Ok(Application {
+            port,
+            server,
+            pool,
+            mail,
+        })
     }
 
     /// The port the server listens on.
@@ -105,11 +119,19 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until the process is stopped, sweeping expired sessions meanwhile.
+    /// The outbox worker of this instance (tests drive extra workers with it).
+    pub fn mail_worker(&self) -> Worker {
+        self.mail.clone()
+    }
+
+    /// Serves until the process is stopped; meanwhile the outbox worker sends mail
+    /// and housekeeping sweeps expired sessions.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(housekeeping(self.pool.clone()));
+        let mailer = tokio::spawn(self.mail.run());
         let outcome = self.server.await;
         sweeper.abort();
+        mailer.abort();
         outcome
     }
 }

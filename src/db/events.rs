@@ -43,11 +43,13 @@ pub enum EventKind {
     ImplementationDone,
     /// The delegate rated the answer.
     SatisfactionGiven,
+    /// The answer's mail reached the delegate's mail server.
+    AnswerEmailed,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -64,6 +66,7 @@ impl EventKind {
         EventKind::ImplementationStarted,
         EventKind::ImplementationDone,
         EventKind::SatisfactionGiven,
+        EventKind::AnswerEmailed,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -85,6 +88,7 @@ impl EventKind {
             EventKind::ImplementationStarted => "implementation_started",
             EventKind::ImplementationDone => "implementation_done",
             EventKind::SatisfactionGiven => "satisfaction_given",
+            EventKind::AnswerEmailed => "answer_emailed",
         }
     }
 
@@ -102,6 +106,7 @@ impl EventKind {
                 | EventKind::ImplementationStarted
                 | EventKind::ImplementationDone
                 | EventKind::SatisfactionGiven
+                | EventKind::AnswerEmailed
         )
     }
 }
@@ -167,6 +172,14 @@ impl NewEvent {
             to_body: None,
             comment: String::new(),
             at,
+        }
+    }
+
+    /// A step the app took by itself (routing by the table, a mail sent).
+    pub fn system(item: ItemId, kind: EventKind, at: NaiveDateTime) -> NewEvent {
+        NewEvent {
+            actor: None,
+            ..NewEvent::new(item, UserId(0), kind, at)
         }
     }
 

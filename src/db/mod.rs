@@ -8,6 +8,7 @@ pub mod connection;
 pub mod events;
 pub mod fields;
 pub mod items;
+pub mod outbox;
 pub mod schema;
 pub mod seed;
 pub mod sessions;

@@ -37,6 +37,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        staff_notices -> Bool,
     }
 }
 
@@ -147,7 +148,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        message_id -> Text,
+        event -> Text,
+        item_id -> Nullable<Integer>,
+        recipient_user_id -> Nullable<Integer>,
+        recipient_email -> Text,
+        locale -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Integer,
+        purpose -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(fields -> bodies (lead_body_id));
+diesel::joinable!(outbox -> items (item_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(users -> bodies (body_id));
 diesel::joinable!(items -> conferences (conference_id));
 diesel::joinable!(items -> users (delegate_id));
@@ -175,4 +209,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_events,
     sessions,
     login_throttles,
+    outbox,
+    account_tokens,
 );

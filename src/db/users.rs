@@ -35,6 +35,9 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// When the password last changed.
     pub password_changed_at: NaiveDateTime,
+    /// Whether the user wants the staff notices by email (new item, draft to
+    /// approve, …). The delegate's own mails are always sent.
+    pub staff_notices: bool,
 }
 
 /// A new account.
@@ -151,6 +154,39 @@ impl User {
             .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(id.0))).execute(conn)?;
         Ok(())
+    }
+
+    /// Active staff of `body` with one of `roles`: who is told of the body's work.
+    pub fn staff_of_body(
+        conn: &mut DbConnection,
+        body: i32,
+        roles: &[Role],
+    ) -> QueryResult<Vec<User>> {
+        let names: Vec<&'static str> = roles.iter().map(|r| r.as_str()).collect();
+        users::table
+            .filter(users::body_id.eq(body))
+            .filter(users::role.eq_any(names))
+            .filter(users::active.eq(true))
+            .order(users::id)
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    /// Every active user with `role`.
+    pub fn with_role(conn: &mut DbConnection, role: Role) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::role.eq(role.as_str()))
+            .filter(users::active.eq(true))
+            .order(users::id)
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    /// Turns the staff notices on or off.
+    pub fn set_staff_notices(conn: &mut DbConnection, id: UserId, on: bool) -> QueryResult<usize> {
+        diesel::update(users::table.find(id.0))
+            .set(users::staff_notices.eq(on))
+            .execute(conn)
     }
 
     /// Remembers the user's chosen language.

@@ -9,13 +9,15 @@ use super::conferences::Conference;
 use super::events::{EventKind, NewEvent};
 use super::fields::Field;
 use super::items::{Item, NewItem, Scope};
+use super::outbox::{self, MailEvent, NewMail};
+use super::users::User;
 use super::schema::items;
 use super::{is_unique_violation, write_transaction, DbConnection};
 use crate::domain::item::{deadline, format_reference};
 use crate::domain::text::fold_for_search;
 use crate::domain::{
-    Action, Actor, BodyId, ConferenceId, FieldId, ItemId, ItemStatus, Operation, Relation,
-    Satisfaction,
+    Action, Actor, BodyId, ConferenceId, FieldId, ItemId, ItemStatus, Operation, Relation, Role,
+    Satisfaction, UserId,
 };
 use crate::error::AppError;
 use diesel::prelude::*;
@@ -102,14 +104,14 @@ pub fn submit(
             .moved(ItemStatus::Submitted, ItemStatus::Submitted)
             .insert(conn)?;
         if status == ItemStatus::Routed {
-            NewEvent {
-                actor: None,
-                ..NewEvent::new(item, actor.user, EventKind::Routed, now)
-            }
+            NewEvent::system(item, EventKind::Routed, now)
             .moved(ItemStatus::Submitted, ItemStatus::Routed)
             .bodies(None, field.lead_body_id)
             .insert(conn)?;
         }
+        let delegate = User::find(conn, actor.user)?.into_iter().collect::<Vec<_>>();
+        notify(conn, MailEvent::ItemReceived, item, &delegate, now)?;
+        announce_to_body(conn, item, field.lead_body_id, now)?;
         Ok(Submitted { item, reference })
     });
     match outcome {
@@ -156,6 +158,58 @@ pub fn relation(conn: &mut DbConnection, actor: &Actor, item: &Item) -> Result<R
         lead_body: actor.body.is_some_and(|b| item.lead_body_id == Some(b.0)),
         coordinating_body,
     })
+}
+
+/// Queues `event` about `item` for each of `people`, in the caller's transaction.
+fn notify(
+    conn: &mut DbConnection,
+    event: MailEvent,
+    item: ItemId,
+    people: &[User],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    for person in people {
+        outbox::enqueue(
+            conn,
+            NewMail {
+                event,
+                item: Some(item),
+                recipient: person,
+                payload: serde_json::json!({}),
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// The delegate who filed `item`.
+fn delegate_of(conn: &mut DbConnection, item: &Item) -> Result<Vec<User>, AppError> {
+    Ok(User::find(conn, UserId(item.delegate_id))?.into_iter().collect())
+}
+
+/// Tells the people who must act that `item` now sits with `body`: its staff, and
+/// the coordinators when the body is a coordinating one (the item needs triage).
+/// Without a body, only the coordinators.
+fn announce_to_body(
+    conn: &mut DbConnection,
+    item: ItemId,
+    body: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let coordinating = match body {
+        Some(body) => {
+            let staff = User::staff_of_body(conn, body, &[Role::Drafter, Role::Approver])?;
+            notify(conn, MailEvent::NewInQueue, item, &staff, now)?;
+            super::bodies::Body::find(conn, BodyId(body))?.is_some_and(|b| b.is_coordinating)
+        }
+        None => true,
+    };
+    if coordinating {
+        let coordinators = User::with_role(conn, Role::Coordinator)?;
+        notify(conn, MailEvent::TriageNeeded, item, &coordinators, now)?;
+    }
+    Ok(())
 }
 
 /// Moves the item by `action`, records the step and returns the new state.
@@ -261,7 +315,9 @@ pub fn reroute(
             .bodies(item.lead_body_id, Some(body.0))
             .comment(reason)
             .insert(conn)?;
-        Ok(())
+        let delegate = delegate_of(conn, &item)?;
+        notify(conn, MailEvent::ItemRerouted, id, &delegate, now)?;
+        announce_to_body(conn, id, Some(body.0), now)
     })
 }
 
@@ -471,15 +527,18 @@ pub fn publish(
                     items::published_at.eq(now),
                 ))
                 .execute(conn)?;
-            let merged: Vec<ItemId> = Item::merged_into(conn, id)?
-                .iter()
-                .map(Item::item_id)
-                .collect();
-            for &other in &merged {
-                NewEvent::new(other, actor.user, EventKind::Published, now)
+            let delegate = delegate_of(conn, &item)?;
+            notify(conn, MailEvent::AnswerPublished, id, &delegate, now)?;
+            let merged_items = Item::merged_into(conn, id)?;
+            for other in &merged_items {
+                NewEvent::new(other.item_id(), actor.user, EventKind::Published, now)
                     .comment(&item.reference)
                     .insert(conn)?;
+                // Each delegate of a merged item hears of the shared answer on their own item.
+                let their_delegate = delegate_of(conn, other)?;
+                notify(conn, MailEvent::AnswerPublished, other.item_id(), &their_delegate, now)?;
             }
+            let merged: Vec<ItemId> = merged_items.iter().map(Item::item_id).collect();
             published.push(PublishedItem { item: id, merged });
         }
         Ok(published)
@@ -528,7 +587,8 @@ pub fn merge(
         NewEvent::new(target, actor.user, EventKind::MergeReceived, now)
             .comment(&note)
             .insert(conn)?;
-        Ok(())
+        let delegate = delegate_of(conn, &item)?;
+        notify(conn, MailEvent::ItemMerged, id, &delegate, now)
     })
 }
 

@@ -67,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/items/{id}/implementation",
             web::post().to(items::follow_implementation),
         )
+        // Accounts by email (invitations, forgotten passwords)
         // Administrator ("new" before "{id}", which would otherwise match it)
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users/new", web::get().to(admin::new_user))

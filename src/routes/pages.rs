@@ -92,6 +92,11 @@ impl Renderer {
         Ok(self.tera.render(template, &context)?)
     }
 
+    /// Renders a template with only the given context (mails have no layout).
+    pub fn render_plain(&self, template: &str, context: &Context) -> Result<String, AppError> {
+        Ok(self.tera.render(template, context)?)
+    }
+
     /// Names of every template, for the test that renders them all.
     pub fn template_names(&self) -> Vec<String> {
         self.tera.get_template_names().map(str::to_owned).collect()

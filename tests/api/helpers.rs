@@ -8,12 +8,16 @@ use std::net::TcpListener;
 
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
-use dialogue_desk::config::{Config, Environment, SecretKey};
+use dialogue_desk::config::{Config, Environment, OutboxSettings, Secret, SecretKey};
 use dialogue_desk::db::bodies::Body;
 use dialogue_desk::db::users::NewUser;
 use dialogue_desk::db::{DbConnection, DbPool};
 use dialogue_desk::domain::{Role, UserId};
+use dialogue_desk::mail::worker::Worker;
 use dialogue_desk::startup::{prepare_database, Application};
+use std::time::Duration;
+
+use crate::smtp::{free_port, SmtpServer};
 
 /// The password every test user gets.
 pub const PASSWORD: &str = "mật khẩu thử nghiệm 2023";
@@ -73,7 +77,20 @@ pub struct TestApp {
     pub address: String,
     /// The app's own pool, to arrange data and look at the database.
     pub pool: DbPool,
+    /// The mail server the app sends to (None while it is "down").
+    pub smtp: Option<SmtpServer>,
+    /// The port the app sends mail to.
+    pub smtp_port: u16,
+    /// A worker like the app's own, for tests that run more of them.
+    pub mail_worker: Worker,
     _database: TestDatabase,
+}
+
+/// Whether the test's mail server is up when the app starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailServer {
+    Up,
+    Down,
 }
 
 /// A user made for a test.
@@ -87,7 +104,19 @@ pub struct TestUser {
 /// Starts the app on a random port with a new database seeded with the reference
 /// data (bodies, fields, routing table, the 2023 conference) and no demo data.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(MailServer::Up).await
+}
+
+/// Starts the app with its mail server up or down. The outbox works at test pace:
+/// it looks every 50 ms, retries after 1 s (doubling), and takes over a claim left
+/// unfinished after 2 s.
+pub async fn spawn_app_with(mail: MailServer) -> TestApp {
     let (database_url, database) = create_database();
+    let smtp = match mail {
+        MailServer::Up => Some(SmtpServer::start().await),
+        MailServer::Down => None,
+    };
+    let smtp_port = smtp.as_ref().map(|s| s.port).unwrap_or_else(free_port);
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().unwrap().port();
     let config = Config {
@@ -98,14 +127,28 @@ pub async fn spawn_app() -> TestApp {
         environment: Environment::Development,
         seed_demo: false,
         db_pool_size: 8,
+        smtp_url: Some(Secret::new(format!("smtp://127.0.0.1:{smtp_port}"))),
+        mail_from: "Bàn kiến nghị <no-reply@desk.test>".into(),
+        mail_dir: String::new(),
+        outbox: OutboxSettings {
+            poll: Duration::from_millis(50),
+            retry_base: Duration::from_secs(1),
+            max_attempts: 5,
+            lease: Duration::from_secs(2),
+            concurrency: 4,
+        },
     };
     let (pool, _) = prepare_database(&config, None).expect("database prepared");
     let app = Application::with_listener(config, pool, listener).expect("app built");
     let pool = app.pool();
+    let mail_worker = app.mail_worker();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         pool,
+        smtp,
+        smtp_port,
+        mail_worker,
         _database: database,
     }
 }

@@ -9,4 +9,5 @@ mod helpers;
 mod journey;
 mod lists;
 mod security;
+mod smtp;
 mod validation;
