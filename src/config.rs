@@ -215,7 +215,11 @@ impl Config {
                     .filter(|n| range.contains(n))
                     .ok_or_else(|| ConfigError::Invalid {
                         name,
-                        why: format!("{raw:?} is not a number from {} to {}", range.start(), range.end()),
+                        why: format!(
+                            "{raw:?} is not a number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
                     }),
             }
         };

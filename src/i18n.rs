@@ -66,13 +66,19 @@ impl Catalog {
                 ("vi/core.toml", include_str!("../locales/vi/core.toml")),
                 ("vi/admin.toml", include_str!("../locales/vi/admin.toml")),
                 ("vi/mail.toml", include_str!("../locales/vi/mail.toml")),
-                ("vi/accounts.toml", include_str!("../locales/vi/accounts.toml")),
+                (
+                    "vi/accounts.toml",
+                    include_str!("../locales/vi/accounts.toml"),
+                ),
             ]),
             en: parse(&[
                 ("en/core.toml", include_str!("../locales/en/core.toml")),
                 ("en/admin.toml", include_str!("../locales/en/admin.toml")),
                 ("en/mail.toml", include_str!("../locales/en/mail.toml")),
-                ("en/accounts.toml", include_str!("../locales/en/accounts.toml")),
+                (
+                    "en/accounts.toml",
+                    include_str!("../locales/en/accounts.toml"),
+                ),
             ]),
         }
     }

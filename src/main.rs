@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
 use dialogue_desk::config::Config;
+use dialogue_desk::db::outbox::{self, MailEvent};
 use dialogue_desk::db::{bodies::Body, users::NewUser};
 use dialogue_desk::domain::credentials::{check_new_password, Email};
 use dialogue_desk::domain::Role;
@@ -30,6 +31,22 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Email.
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send a test message through the outbox to ADDRESS now, and say what became of
+    /// it (SMTP_URL and MAIL_FROM as for the server; without SMTP_URL in
+    /// development the message is written to MAIL_DIR).
+    Test {
+        /// The address to send to.
+        address: String,
     },
 }
 
@@ -67,6 +84,9 @@ fn main() {
         Command::Migrate => {
             prepare_database(&config, None).map(|_| println!("Database is up to date."))
         }
+        Command::Mail {
+            action: MailCommand::Test { address },
+        } => send_test_mail(config, &address),
         Command::User {
             action:
                 UserCommand::Add {
@@ -154,4 +174,48 @@ fn add_user(
         println!("Password (shown once): {password}");
     }
     Ok(())
+}
+
+fn send_test_mail(config: Config, address: &str) -> Result<(), String> {
+    let email = Email::parse(address).ok_or("that email address is not valid")?;
+    let config = Config {
+        seed_demo: false,
+        ..config
+    };
+    let (pool, _) = prepare_database(&config, None)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().naive_utc();
+    outbox::enqueue_address(
+        &mut conn,
+        MailEvent::Test,
+        None,
+        None,
+        email.as_str(),
+        "vi",
+        &serde_json::json!({}),
+        now,
+    )
+    .map_err(|e| e.to_string())?;
+    let worker = Application::mail_worker_for(&config, pool.clone())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime
+        .block_on(worker.run_once())
+        .map_err(|e| format!("{e:?}"))?;
+    let (rows, _) =
+        outbox::page(&mut conn, None, Some(MailEvent::Test), 0, 1).map_err(|e| e.to_string())?;
+    match rows.first() {
+        Some(row) if row.status == "sent" => {
+            println!("Sent to {}.", email.as_str());
+            Ok(())
+        }
+        Some(row) => Err(format!(
+            "not sent ({}): {}",
+            row.status,
+            row.last_error.clone().unwrap_or_default()
+        )),
+        None => Err("the test message was not queued".to_owned()),
+    }
 }

@@ -69,12 +69,7 @@ impl Application {
         let renderer = web::Data::new(
             Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?,
         );
-        let mail = Worker {
-            pool: pool.clone(),
-            transport: std::sync::Arc::new(Transport::from_config(&config)?),
-            composer: std::sync::Arc::new(Composer::new(&config, renderer.clone().into_inner())?),
-            settings: config.outbox.clone(),
-        };
+        let mail = Application::worker(&config, pool.clone(), renderer.clone().into_inner())?;
         let config = web::Data::new(config);
         let pool_data = web::Data::new(pool.clone());
         let hashing = web::Data::new(Hashing::new(
@@ -89,7 +84,11 @@ impl Application {
                 .wrap(from_fn(middleware::load_session))
                 .wrap(middleware::security_headers())
                 .wrap(Compress::default())
-                .wrap(Logger::new("%r %s %Dms"))
+                .wrap(
+                    Logger::new("%{method}xi %{path}xi %s %Dms")
+                        .custom_request_replace("method", |req| req.method().to_string())
+                        .custom_request_replace("path", |req| loggable_path(req.path())),
+                )
                 .app_data(config.clone())
                 .app_data(pool_data.clone())
                 .app_data(renderer.clone())
@@ -106,6 +105,26 @@ impl Application {
             server,
             pool,
             mail,
+        })
+    }
+
+    /// An outbox worker for `config` on `pool` (the command line's `mail test` uses
+    /// one without a server).
+    pub fn mail_worker_for(config: &Config, pool: DbPool) -> Result<Worker, String> {
+        let renderer = Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?;
+        Application::worker(config, pool, std::sync::Arc::new(renderer))
+    }
+
+    fn worker(
+        config: &Config,
+        pool: DbPool,
+        renderer: std::sync::Arc<Renderer>,
+    ) -> Result<Worker, String> {
+        Ok(Worker {
+            pool,
+            transport: std::sync::Arc::new(Transport::from_config(config)?),
+            composer: std::sync::Arc::new(Composer::new(config, renderer)?),
+            settings: config.outbox.clone(),
         })
     }
 
@@ -165,6 +184,19 @@ async fn housekeeping(pool: DbPool) {
     }
 }
 
+/// The request path as logged: the single-use tokens of invitation and reset links
+/// are hidden, since a log line must not open an account.
+fn loggable_path(path: &str) -> String {
+    for prefix in ["/invite/", "/password/reset/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            if !rest.is_empty() {
+                return format!("{prefix}…");
+            }
+        }
+    }
+    path.to_owned()
+}
+
 fn print_demo_accounts(accounts: &[DemoAccount]) {
     println!("\nDemo accounts (shown once; they share one password):");
     for account in accounts {
@@ -197,4 +229,19 @@ fn asset_dir(variable: &str, name: &str) -> String {
         return name.to_owned();
     }
     format!("{}/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_tokens_never_reach_the_access_log() {
+        assert_eq!(loggable_path("/invite/0123abcd"), "/invite/…");
+        assert_eq!(
+            loggable_path("/password/reset/0123abcd"),
+            "/password/reset/…"
+        );
+        assert_eq!(loggable_path("/items/12"), "/items/12");
+    }
 }

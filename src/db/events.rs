@@ -45,11 +45,13 @@ pub enum EventKind {
     SatisfactionGiven,
     /// The answer's mail reached the delegate's mail server.
     AnswerEmailed,
+    /// Staff replied to the delegate's satisfaction comment.
+    SatisfactionReplied,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -67,6 +69,7 @@ impl EventKind {
         EventKind::ImplementationDone,
         EventKind::SatisfactionGiven,
         EventKind::AnswerEmailed,
+        EventKind::SatisfactionReplied,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -89,6 +92,7 @@ impl EventKind {
             EventKind::ImplementationDone => "implementation_done",
             EventKind::SatisfactionGiven => "satisfaction_given",
             EventKind::AnswerEmailed => "answer_emailed",
+            EventKind::SatisfactionReplied => "satisfaction_replied",
         }
     }
 
@@ -107,6 +111,7 @@ impl EventKind {
                 | EventKind::ImplementationDone
                 | EventKind::SatisfactionGiven
                 | EventKind::AnswerEmailed
+                | EventKind::SatisfactionReplied
         )
     }
 }

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod schema;
 pub mod seed;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 pub mod workflow;
 

@@ -24,6 +24,8 @@ pub enum MailEvent {
     ItemMerged,
     /// Delegate: the withdrawal is confirmed.
     ItemWithdrawn,
+    /// Delegate: staff replied to their satisfaction comment.
+    SatisfactionReply,
     /// Body staff: a new item in the body's queue.
     NewInQueue,
     /// Approver: a draft waits for approval.
@@ -44,12 +46,13 @@ pub enum MailEvent {
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 13] = [
+    pub const ALL: [MailEvent; 14] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
         MailEvent::ItemMerged,
         MailEvent::ItemWithdrawn,
+        MailEvent::SatisfactionReply,
         MailEvent::NewInQueue,
         MailEvent::ReviewWaiting,
         MailEvent::DraftReturned,
@@ -68,6 +71,7 @@ impl MailEvent {
             MailEvent::ItemRerouted => "item_rerouted",
             MailEvent::ItemMerged => "item_merged",
             MailEvent::ItemWithdrawn => "item_withdrawn",
+            MailEvent::SatisfactionReply => "satisfaction_reply",
             MailEvent::NewInQueue => "new_in_queue",
             MailEvent::ReviewWaiting => "review_waiting",
             MailEvent::DraftReturned => "draft_returned",
@@ -266,7 +270,11 @@ pub fn due(
 /// Claims a message for this worker: the update only succeeds if nobody changed
 /// the row since it was read (same status and tries), so of several workers
 /// exactly one wins.
-pub fn claim(conn: &mut DbConnection, message: &OutboxMessage, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn claim(
+    conn: &mut DbConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         outbox::table
             .filter(outbox::id.eq(message.id))

@@ -10,8 +10,8 @@ use super::events::{EventKind, NewEvent};
 use super::fields::Field;
 use super::items::{Item, NewItem, Scope};
 use super::outbox::{self, MailEvent, NewMail};
-use super::users::User;
 use super::schema::items;
+use super::users::User;
 use super::{is_unique_violation, write_transaction, DbConnection};
 use crate::domain::item::{deadline, format_reference};
 use crate::domain::text::fold_for_search;
@@ -105,11 +105,13 @@ pub fn submit(
             .insert(conn)?;
         if status == ItemStatus::Routed {
             NewEvent::system(item, EventKind::Routed, now)
-            .moved(ItemStatus::Submitted, ItemStatus::Routed)
-            .bodies(None, field.lead_body_id)
-            .insert(conn)?;
+                .moved(ItemStatus::Submitted, ItemStatus::Routed)
+                .bodies(None, field.lead_body_id)
+                .insert(conn)?;
         }
-        let delegate = User::find(conn, actor.user)?.into_iter().collect::<Vec<_>>();
+        let delegate = User::find(conn, actor.user)?
+            .into_iter()
+            .collect::<Vec<_>>();
         notify(conn, MailEvent::ItemReceived, item, &delegate, now)?;
         announce_to_body(conn, item, field.lead_body_id, now)?;
         Ok(Submitted { item, reference })
@@ -185,7 +187,9 @@ fn notify(
 
 /// The delegate who filed `item`.
 fn delegate_of(conn: &mut DbConnection, item: &Item) -> Result<Vec<User>, AppError> {
-    Ok(User::find(conn, UserId(item.delegate_id))?.into_iter().collect())
+    Ok(User::find(conn, UserId(item.delegate_id))?
+        .into_iter()
+        .collect())
 }
 
 /// Tells the people who must act that `item` now sits with `body`: its staff, and
@@ -536,7 +540,13 @@ pub fn publish(
                     .insert(conn)?;
                 // Each delegate of a merged item hears of the shared answer on their own item.
                 let their_delegate = delegate_of(conn, other)?;
-                notify(conn, MailEvent::AnswerPublished, other.item_id(), &their_delegate, now)?;
+                notify(
+                    conn,
+                    MailEvent::AnswerPublished,
+                    other.item_id(),
+                    &their_delegate,
+                    now,
+                )?;
             }
             let merged: Vec<ItemId> = merged_items.iter().map(Item::item_id).collect();
             published.push(PublishedItem { item: id, merged });
@@ -615,6 +625,39 @@ pub fn follow_implementation(
             )
         };
         step(conn, actor, &item, action, kind, comment, now)?;
+        Ok(())
+    })
+}
+
+/// Staff (the coordinator, or the lead or a coordinating body) reply to the
+/// delegate's satisfaction comment; the delegate sees the reply and is emailed it.
+pub fn reply_to_satisfaction(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: ItemId,
+    reply: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    write_transaction(conn, |conn| {
+        let (item, _) = load_for(conn, actor, id, Operation::AddNote)?;
+        if item.satisfaction.is_none() {
+            return Err(AppError::Conflict("error_no_satisfaction"));
+        }
+        NewEvent::new(id, actor.user, EventKind::SatisfactionReplied, now)
+            .comment(reply)
+            .insert(conn)?;
+        for delegate in delegate_of(conn, &item)? {
+            outbox::enqueue(
+                conn,
+                NewMail {
+                    event: MailEvent::SatisfactionReply,
+                    item: Some(id),
+                    recipient: &delegate,
+                    payload: serde_json::json!({ "reply": reply }),
+                },
+                now,
+            )?;
+        }
         Ok(())
     })
 }

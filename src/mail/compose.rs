@@ -58,7 +58,11 @@ impl Composer {
     }
 
     /// Renders the row into a mail. Reads the item and recipient it names.
-    pub fn compose(&self, conn: &mut DbConnection, row: &OutboxMessage) -> Result<Message, AppError> {
+    pub fn compose(
+        &self,
+        conn: &mut DbConnection,
+        row: &OutboxMessage,
+    ) -> Result<Message, AppError> {
         let event = MailEvent::parse(&row.event)
             .ok_or_else(|| AppError::Unexpected(format!("unknown mail event {}", row.event)))?;
         let lang = Lang::from_code(&row.locale);
@@ -96,7 +100,10 @@ impl Composer {
             }
         }
         let folder = format!("emails/{}", event.as_str());
-        let render = |file: &str| self.renderer.render_plain(&format!("{folder}/{file}"), &context);
+        let render = |file: &str| {
+            self.renderer
+                .render_plain(&format!("{folder}/{file}"), &context)
+        };
         let subject = render("subject.txt")?.trim().to_owned();
         let text = render("body.txt")?;
         let html = render("body.html")?;

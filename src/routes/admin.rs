@@ -10,14 +10,17 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
+use super::accounts::unusable_password_hash;
 use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, now, page, see_other, with_db, Renderer};
 use crate::auth::{CsrfForm, CurrentUser, Hashing};
+use crate::config::Config;
 use crate::db::bodies::{Body, BodyForm};
 use crate::db::conferences::{Conference, ConferenceForm};
 use crate::db::fields::{Field, FieldForm};
+use crate::db::tokens::{self, TokenPurpose};
 use crate::db::users::{NewUser, User, UserChanges};
-use crate::db::{is_unique_violation, DbConnection, DbPool};
+use crate::db::{is_unique_violation, write_transaction, DbConnection, DbPool};
 use crate::domain::credentials::{check_new_password, Email};
 use crate::domain::text::normalize;
 use crate::domain::{BodyId, ConferenceId, FieldId, Role, UserId};
@@ -220,7 +223,8 @@ struct UserLine {
 }
 
 /// The user form as typed. On edit the email is shown, not changed, and no password
-/// is asked.
+/// is asked. A new account either gets an invitation by email (`invite`, ticked by
+/// default) or an initial password typed by the administrator.
 #[derive(Debug, Default, Deserialize, Serialize, Validate)]
 pub struct UserInput {
     #[serde(default)]
@@ -239,6 +243,8 @@ pub struct UserInput {
     password: String,
     #[serde(default)]
     active: String,
+    #[serde(default)]
+    invite: String,
 }
 
 impl From<&User> for UserInput {
@@ -251,6 +257,7 @@ impl From<&User> for UserInput {
             body_id: user.body_id.map(|b| b.to_string()).unwrap_or_default(),
             password: String::new(),
             active: tick(user.active),
+            invite: String::new(),
         }
     }
 }
@@ -314,6 +321,7 @@ pub async fn new_user(
     require_admin(&current)?;
     let form = UserInput {
         role: Role::Delegate.as_str().to_owned(),
+        invite: tick(true),
         ..Default::default()
     };
     form_page(
@@ -328,16 +336,18 @@ pub async fn new_user(
     .await
 }
 
-/// `POST /admin/users`: adds an account with an initial password.
+/// `POST /admin/users`: adds an account, with an invitation by email or an
+/// initial password.
 pub async fn create_user(
     pool: web::Data<DbPool>,
     renderer: web::Data<Renderer>,
+    config: web::Data<Config>,
     hashing: web::Data<Hashing>,
     current: CurrentUser,
     CsrfForm(form): CsrfForm<UserInput>,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&current)?;
-    save_user(&pool, &renderer, &hashing, &current, None, form).await
+    save_user(&pool, &renderer, &config, &hashing, &current, None, form).await
 }
 
 /// `GET /admin/users/{id}`.
@@ -371,6 +381,7 @@ pub async fn edit_user(
 pub async fn update_user(
     pool: web::Data<DbPool>,
     renderer: web::Data<Renderer>,
+    config: web::Data<Config>,
     hashing: web::Data<Hashing>,
     current: CurrentUser,
     path: web::Path<i32>,
@@ -378,12 +389,21 @@ pub async fn update_user(
 ) -> Result<HttpResponse, AppError> {
     require_admin(&current)?;
     let id = UserId(path.into_inner());
-    save_user(&pool, &renderer, &hashing, &current, Some(id), form).await
+    save_user(
+        &pool,
+        &renderer,
+        &config,
+        &hashing,
+        &current,
+        Some(id),
+        form,
+    )
+    .await
 }
 
 /// The checks of the user form: lengths, a valid email and role, a body for staff,
-/// an initial password for a new account, and no administrator (`me`) locking
-/// themselves out.
+/// for a new account an initial password unless it is invited (and then none),
+/// and no administrator (`me`) locking themselves out.
 fn check_user(
     form: &UserInput,
     existing: Option<&User>,
@@ -419,17 +439,29 @@ fn check_user(
         }
     }
     if existing.is_none() {
-        if let Err(problem) = check_new_password(&form.password) {
+        if ticked(&form.invite) {
+            // The invited user chooses the password; a typed one would be lost.
+            if !form.password.is_empty() {
+                errors.add(
+                    "password",
+                    catalog,
+                    lang,
+                    "admin_error_password_with_invite",
+                );
+            }
+        } else if let Err(problem) = check_new_password(&form.password) {
             errors.add("password", catalog, lang, problem.message_key());
         }
     }
     (errors, role, email)
 }
 
-/// Checks and saves the user form, for a new account (`id` None) or an edit.
+/// Checks and saves the user form, for a new account (`id` None) or an edit. A new
+/// invited account and its invitation mail are stored in one transaction.
 async fn save_user(
     pool: &web::Data<DbPool>,
     renderer: &web::Data<Renderer>,
+    config: &Config,
     hashing: &Hashing,
     current: &CurrentUser,
     id: Option<UserId>,
@@ -460,6 +492,11 @@ async fn save_user(
         } else {
             tick(true)
         },
+        invite: if existing.is_some() {
+            String::new()
+        } else {
+            raw.invite
+        },
     };
     let me = current.user.user_id();
     let (mut errors, role, email) =
@@ -486,20 +523,41 @@ async fn save_user(
             }
             None => {
                 let at = now();
+                let invite = ticked(&form.invite);
+                let password_hash = if invite {
+                    unusable_password_hash(hashing).await?
+                } else {
+                    hashing.hash(form.password.clone()).await?
+                };
                 let new = NewUser {
                     email: email.as_str().to_owned(),
                     full_name: form.full_name.clone(),
                     unit: form.unit.clone(),
                     role: role.as_str().to_owned(),
                     body_id,
-                    password_hash: hashing.hash(form.password.clone()).await?,
+                    password_hash,
                     locale: Lang::Vi.code().to_owned(),
                     active: true,
                     created_at: at,
                     password_changed_at: at,
                 };
-                commit(pool, current, "admin_flash_user_created", move |conn| {
-                    new.insert(conn).map(drop).map_err(AppError::from)
+                let flash_key = if invite {
+                    "admin_flash_user_invited"
+                } else {
+                    "admin_flash_user_created"
+                };
+                let secret = config.secret_key.clone();
+                let base_url = config.base_url.clone();
+                commit(pool, current, flash_key, move |conn| {
+                    write_transaction(conn, |conn| {
+                        let id = new.insert(conn)?;
+                        if invite {
+                            let user = User::find(conn, id)?.ok_or(AppError::NotFound)?;
+                            let purpose = TokenPurpose::Invitation;
+                            tokens::send_link(conn, &secret, &base_url, &user, purpose, at)?;
+                        }
+                        Ok(())
+                    })
                 })
                 .await
             }

@@ -1,5 +1,6 @@
 //! Logging in and out, changing one's password, and choosing the language.
 
+use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,41 @@ pub async fn home(visit: Visit) -> HttpResponse {
     see_other(target)
 }
 
+/// Gives a visitor without a session an anonymous one (in the visit's language),
+/// so that the forms anyone may fill in (login, forgotten password, invitation)
+/// carry a CSRF token. Returns the cookie to set when a session was started.
+pub async fn ensure_session(
+    pool: &web::Data<DbPool>,
+    config: &Config,
+    visit: &mut Visit,
+) -> Result<Option<Cookie<'static>>, AppError> {
+    if visit.id_hash.is_some() {
+        return Ok(None);
+    }
+    let secret = config.secret_key.clone();
+    let lang = visit.lang;
+    let started = with_db(pool, move |conn| {
+        session::start(conn, &secret, None, lang, now())
+    })
+    .await?;
+    visit.id_hash = Some(started.id_hash);
+    visit.csrf_token = Some(started.csrf_token);
+    Ok(Some(session_cookie(config, started.id)))
+}
+
+/// Adds the cookie of a session just started, if any, to `response`.
+pub fn with_cookie(
+    mut response: HttpResponse,
+    cookie: Option<Cookie<'static>>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(cookie) = cookie {
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::Unexpected(e.to_string()))?;
+    }
+    Ok(response)
+}
+
 /// `GET /login`: the login form. A visitor without a session gets an anonymous one,
 /// so that even the login form carries a CSRF token.
 pub async fn login_form(
@@ -52,21 +88,10 @@ pub async fn login_form(
     if visit.user.is_some() {
         return Ok(see_other("/"));
     }
-    let mut new_cookie = None;
-    if visit.id_hash.is_none() {
-        let secret = config.secret_key.clone();
-        let lang = visit.lang;
-        let started = with_db(&pool, move |conn| {
-            session::start(conn, &secret, None, lang, now())
-        })
-        .await?;
-        visit.id_hash = Some(started.id_hash);
-        visit.csrf_token = Some(started.csrf_token);
-        new_cookie = Some(session_cookie(&config, started.id));
-    }
+    let new_cookie = ensure_session(&pool, &config, &mut visit).await?;
     let mut context = Context::new();
     context.insert("form", &LoginForm::default());
-    let mut response = page(
+    let response = page(
         &pool,
         &renderer,
         &visit,
@@ -75,12 +100,7 @@ pub async fn login_form(
         StatusCode::OK,
     )
     .await?;
-    if let Some(cookie) = new_cookie {
-        response
-            .add_cookie(&cookie)
-            .map_err(|e| AppError::Unexpected(e.to_string()))?;
-    }
-    Ok(response)
+    with_cookie(response, new_cookie)
 }
 
 /// `POST /login`: checks the password (the same work for an unknown address),
@@ -293,4 +313,28 @@ pub async fn set_language(
     })
     .await?;
     Ok(see_other(local_path(&form.next)))
+}
+
+/// The staff-notices form; the checkbox arrives only when ticked.
+#[derive(Debug, Deserialize)]
+pub struct NoticesForm {
+    #[serde(default)]
+    staff_notices: String,
+}
+
+/// `POST /account/notices`: turns the work notices by email on or off.
+pub async fn set_notices(
+    pool: web::Data<DbPool>,
+    current: CurrentUser,
+    CsrfForm(form): CsrfForm<NoticesForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = current.user.user_id();
+    let on = !form.staff_notices.is_empty();
+    let session = current.session.clone();
+    with_db(&pool, move |conn| {
+        User::set_staff_notices(conn, user, on)?;
+        flash(conn, &session, "flash_notices_saved")
+    })
+    .await?;
+    Ok(see_other("/account/password"))
 }

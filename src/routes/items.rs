@@ -467,6 +467,35 @@ pub async fn add_note(
     .await
 }
 
+/// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
+pub async fn reply_to_satisfaction(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let input = checked_text(
+        &renderer,
+        current.visit.lang,
+        "satisfaction_reply",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
+    act_on_text(
+        &pool,
+        &renderer,
+        &current,
+        id,
+        input,
+        "flash_reply_sent",
+        move |conn, actor, reply| workflow::reply_to_satisfaction(conn, actor, id, &reply, now()),
+    )
+    .await
+}
+
 /// The drafting form: the answer and whether to send it for review right away.
 #[derive(Debug, Deserialize)]
 pub struct DraftForm {

@@ -37,7 +37,9 @@ pub async fn load_session(
     let cookie_id = req
         .cookie(cookie_name(&config))
         .map(|c| c.value().to_owned());
-    let take_flash = req.method() == Method::GET;
+    // A one-time message is shown by the next page that renders; `/` only
+    // redirects to the role's home page, so it leaves the message for that page.
+    let take_flash = req.method() == Method::GET && req.path() != "/";
     let visit = web::block(move || -> Result<Visit, AppError> {
         let mut conn = pool.get()?;
         Visit::load(

@@ -1,12 +1,14 @@
 //! HTTP only: extract, validate, call the workflow, render or redirect. The whole
 //! URL map is in [`configure`].
 
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod delegate;
 pub mod forms;
 pub mod items;
 pub mod middleware;
+pub mod outbox;
 pub mod pages;
 pub mod queues;
 
@@ -36,6 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Every role that may see an item
         .route("/items/{id}", web::get().to(items::show))
         .route("/items/{id}/notes", web::post().to(items::add_note))
+        .route(
+            "/items/{id}/satisfaction-reply",
+            web::post().to(items::reply_to_satisfaction),
+        )
         // Drafter and approver
         .route("/queue", web::get().to(queues::queue))
         .route("/coordinating", web::get().to(queues::coordinating))
@@ -67,7 +73,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/items/{id}/implementation",
             web::post().to(items::follow_implementation),
         )
+        // Administrator and coordinator: the outbox
+        .route("/outbox", web::get().to(outbox::list))
+        .route(
+            "/outbox/resend-failed",
+            web::post().to(outbox::resend_failed),
+        )
+        .route("/outbox/{id}/resend", web::post().to(outbox::resend))
+        .route("/account/notices", web::post().to(auth::set_notices))
         // Accounts by email (invitations, forgotten passwords)
+        .route("/invite/{token}", web::get().to(accounts::invite_form))
+        .route("/invite/{token}", web::post().to(accounts::accept_invite))
+        .route("/password/forgot", web::get().to(accounts::forgot_form))
+        .route("/password/forgot", web::post().to(accounts::forgot))
+        .route(
+            "/password/reset/{token}",
+            web::get().to(accounts::reset_form),
+        )
+        .route(
+            "/password/reset/{token}",
+            web::post().to(accounts::reset_password),
+        )
+        .route("/admin/users/import", web::get().to(accounts::import_form))
+        .route("/admin/users/import", web::post().to(accounts::import))
         // Administrator ("new" before "{id}", which would otherwise match it)
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users/new", web::get().to(admin::new_user))

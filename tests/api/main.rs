@@ -2,12 +2,14 @@
 //! database (a SQLite file, or a fresh PostgreSQL database when
 //! `TEST_DATABASE_URL` is set).
 
+mod accounts;
 mod admin;
 mod authorization;
 mod concurrency;
 mod helpers;
 mod journey;
 mod lists;
+mod mail;
 mod security;
 mod smtp;
 mod validation;

@@ -34,23 +34,32 @@ impl ReceivedMail {
         None
     }
 
-    /// The decoded subject (lettre encodes non-ASCII subjects as RFC 2047 words).
+    /// The decoded subject. Non-ASCII subjects arrive as RFC 2047 base64 words,
+    /// possibly split inside a character, so the bytes are joined before decoding.
     pub fn subject(&self) -> String {
         let raw = self.header("Subject").unwrap_or_default();
-        raw.split_whitespace()
-            .map(|word| {
-                let inner = word.strip_prefix("=?utf-8?b?").or_else(|| word.strip_prefix("=?UTF-8?B?"));
-                match inner.and_then(|w| w.strip_suffix("?=")) {
-                    Some(encoded) => String::from_utf8(
-                        base64::engine::general_purpose::STANDARD.decode(encoded).unwrap_or_default(),
-                    )
-                    .unwrap_or_default(),
-                    None => format!("{word} "),
-                }
-            })
-            .collect::<String>()
-            .trim()
-            .to_owned()
+        let mut bytes = Vec::new();
+        let mut previous_encoded = None;
+        for word in raw.split_whitespace() {
+            let lower = word.to_lowercase();
+            let encoded = lower.starts_with("=?utf-8?b?") && lower.ends_with("?=");
+            // White space between two encoded words is not part of the text.
+            if previous_encoded.is_some() && !(encoded && previous_encoded == Some(true)) {
+                bytes.push(b' ');
+            }
+            if encoded {
+                let inner = &word["=?utf-8?b?".len()..word.len() - 2];
+                bytes.extend(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(inner)
+                        .unwrap_or_default(),
+                );
+            } else {
+                bytes.extend(word.as_bytes());
+            }
+            previous_encoded = Some(encoded);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// The decoded text of the part with this content type (`text/plain`,
@@ -118,7 +127,9 @@ impl SmtpServer {
 
     /// Starts a server on `port` (0: any free one).
     pub async fn start_on(port: u16) -> SmtpServer {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("SMTP port");
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("SMTP port");
         let port = listener.local_addr().unwrap().port();
         let shared = Arc::new(Shared {
             received: Mutex::new(Vec::new()),
@@ -131,11 +142,6 @@ impl SmtpServer {
             }
         });
         SmtpServer { port, shared, task }
-    }
-
-    /// `smtp://127.0.0.1:PORT` (plain, for loopback tests).
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Changes how recipients are answered.
@@ -165,7 +171,11 @@ async fn converse(stream: TcpStream, shared: Arc<Shared>) {
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader);
     let mut to = Vec::new();
-    if writer.write_all(b"220 127.0.0.1 test ESMTP\r\n").await.is_err() {
+    if writer
+        .write_all(b"220 127.0.0.1 test ESMTP\r\n")
+        .await
+        .is_err()
+    {
         return;
     }
     let mut line = String::new();
@@ -183,12 +193,19 @@ async fn converse(stream: TcpStream, shared: Arc<Shared>) {
             if *shared.mode.lock().unwrap() == Mode::RefuseRecipients {
                 b"550 5.1.1 No such mailbox here\r\n"
             } else {
-                let address = line.trim_end()[8..].trim().trim_matches(['<', '>']).to_owned();
+                let address = line.trim_end()[8..]
+                    .trim()
+                    .trim_matches(['<', '>'])
+                    .to_owned();
                 to.push(address);
                 b"250 OK\r\n"
             }
         } else if command == "DATA" {
-            if writer.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n").await.is_err() {
+            if writer
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await
+                .is_err()
+            {
                 return;
             }
             let mut data = String::new();
@@ -200,7 +217,11 @@ async fn converse(stream: TcpStream, shared: Arc<Shared>) {
                 if line == ".\r\n" {
                     break;
                 }
-                data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                data.push_str(
+                    line.strip_prefix('.')
+                        .filter(|_| line.starts_with(".."))
+                        .unwrap_or(&line),
+                );
             }
             shared.received.lock().unwrap().push(ReceivedMail {
                 to: std::mem::take(&mut to),

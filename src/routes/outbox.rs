@@ -1,0 +1,148 @@
+//! The outbox page: every email with its fate, for administrators and coordinators,
+//! and resending what failed.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+
+use super::pages::{flash, now, page, see_other, with_db, Renderer};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::items::Item;
+use crate::db::outbox::{self, MailEvent, MailStatus};
+use crate::db::DbPool;
+use crate::domain::credentials::mask_email;
+use crate::domain::{ItemId, Role};
+use crate::error::AppError;
+
+/// Messages per page.
+const PER_PAGE: i64 = 50;
+
+fn require_staff_overseer(current: &CurrentUser) -> Result<(), AppError> {
+    match current.user.role() {
+        Role::Admin | Role::Coordinator => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Filters as they arrive; anything unreadable is ignored.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct OutboxQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// A line of the outbox page.
+#[derive(Debug, Serialize)]
+struct Line {
+    id: i32,
+    recipient: String,
+    event: String,
+    item: Option<(i32, String)>,
+    status: String,
+    attempts: i32,
+    last_error: Option<String>,
+    created_at: chrono::NaiveDateTime,
+    next_attempt_at: chrono::NaiveDateTime,
+    sent_at: Option<chrono::NaiveDateTime>,
+}
+
+/// `GET /outbox`.
+pub async fn list(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    require_staff_overseer(&current)?;
+    let query = query.into_inner();
+    let status = MailStatus::parse(&query.status);
+    let event = MailEvent::parse(&query.event);
+    let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
+    let offset = (page_number - 1) * PER_PAGE;
+    let (lines, total) = with_db(&pool, move |conn| {
+        let (rows, total) = outbox::page(conn, status, event, offset, PER_PAGE)?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            let item = match row.item_id {
+                Some(id) => Item::find(conn, ItemId(id))?.map(|i| (i.id, i.reference)),
+                None => None,
+            };
+            lines.push(Line {
+                id: row.id,
+                recipient: mask_email(&row.recipient_email),
+                event: row.event,
+                item,
+                status: row.status,
+                attempts: row.attempts,
+                last_error: row.last_error,
+                created_at: row.created_at,
+                next_attempt_at: row.next_attempt_at,
+                sent_at: row.sent_at,
+            });
+        }
+        Ok((lines, total))
+    })
+    .await?;
+    let mut context = Context::new();
+    context.insert("lines", &lines);
+    context.insert("total", &total);
+    context.insert("page", &page_number);
+    context.insert("pages", &((total + PER_PAGE - 1) / PER_PAGE).max(1));
+    context.insert("query", &query);
+    context.insert("statuses", &MailStatus::ALL.map(MailStatus::as_str));
+    context.insert("events", &MailEvent::ALL.map(MailEvent::as_str));
+    page(
+        &pool,
+        &renderer,
+        &current.visit,
+        "outbox/list.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// An empty form (the CSRF token only).
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
+
+/// `POST /outbox/{id}/resend`: one failed message goes back in the queue.
+pub async fn resend(
+    pool: web::Data<DbPool>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    require_staff_overseer(&current)?;
+    let id = path.into_inner();
+    let session = current.session.clone();
+    with_db(&pool, move |conn| {
+        if outbox::resend(conn, id, now())? == 0 {
+            return Err(AppError::Conflict("error_not_failed"));
+        }
+        flash(conn, &session, "flash_resent")
+    })
+    .await?;
+    Ok(see_other("/outbox"))
+}
+
+/// `POST /outbox/resend-failed`: every failed message goes back in the queue.
+pub async fn resend_failed(
+    pool: web::Data<DbPool>,
+    current: CurrentUser,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    require_staff_overseer(&current)?;
+    let session = current.session.clone();
+    with_db(&pool, move |conn| {
+        outbox::resend_all_failed(conn, now())?;
+        flash(conn, &session, "flash_resent")
+    })
+    .await?;
+    Ok(see_other("/outbox"))
+}
