@@ -279,8 +279,9 @@ pub fn rate(
                 items::updated_at.eq(now),
             ))
             .execute(conn)?;
+        // The level itself is on the item; the timeline keeps the delegate's words.
         NewEvent::new(id, actor.user, EventKind::SatisfactionGiven, now)
-            .comment(&format!("{}: {comment}", satisfaction.as_str()))
+            .comment(comment)
             .insert(conn)?;
         Ok(())
     })

@@ -11,6 +11,7 @@ use super::pages::{flash, now, page, see_other, with_db, Renderer};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::answers::{self, Note, Revision};
 use crate::db::bodies::Body;
+use crate::db::conferences::Conference;
 use crate::db::events::{self, TimelineEntry};
 use crate::db::fields::Field;
 use crate::db::items::Item;
@@ -20,7 +21,7 @@ use crate::db::{DbConnection, DbPool};
 use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
 use crate::domain::text::{char_len, normalize};
 use crate::domain::{
-    Action, Actor, BodyId, FieldId, ItemId, Operation, Role, Satisfaction, UserId,
+    Action, Actor, BodyId, ConferenceId, FieldId, ItemId, Operation, Role, Satisfaction, UserId,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -262,6 +263,38 @@ pub async fn show(
         StatusCode::OK,
     )
     .await
+}
+
+/// `GET /items/{id}/print`: the item with its answer as a document to print or
+/// file: no navigation or forms, the conference and notice in the heading.
+pub async fn print(
+    pool: web::Data<DbPool>,
+    renderer: web::Data<Renderer>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let actor = current.actor();
+    let lang = current.visit.lang;
+    let (view, conference) = with_db(&pool, move |conn| {
+        let view = load_view(conn, &actor, id, lang)?;
+        let conference = Conference::find(conn, ConferenceId(view.item.conference_id))?;
+        Ok((view, conference))
+    })
+    .await?;
+    let mut context = Context::new();
+    context.insert("view", &view);
+    context.insert("conference", &conference);
+    context.insert("printed_at", &now());
+    let html = renderer.render(
+        &current.visit,
+        &Default::default(),
+        "items/print.html",
+        context,
+    )?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// A text typed into one of the item page's forms, normalised and checked.

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/items/{id}/satisfaction", web::post().to(items::rate))
         // Every role that may see an item
         .route("/items/{id}", web::get().to(items::show))
+        .route("/items/{id}/print", web::get().to(items::print))
         .route("/items/{id}/notes", web::post().to(items::add_note))
         .route(
             "/items/{id}/satisfaction-reply",

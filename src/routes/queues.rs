@@ -93,6 +93,9 @@ pub struct ListQuery {
     sort: String,
     #[serde(default)]
     page: String,
+    /// `1`: the whole list (up to the count cap) as a document to print.
+    #[serde(default)]
+    print: String,
 }
 
 /// A list line with names in the user's language.
@@ -164,9 +167,14 @@ pub async fn list(
         ListKind::All => {}
     }
     let scope = Scope::for_actor(&actor);
-    let offset = (page_number - 1) * PAGE_SIZE;
+    let printing = query.print == "1";
+    let (offset, limit) = if printing {
+        (0, crate::db::items::COUNT_CAP)
+    } else {
+        ((page_number - 1) * PAGE_SIZE, PAGE_SIZE)
+    };
     let (found, fields, bodies) = with_db(&pool, move |conn| {
-        let found = Item::page(conn, scope, &filter, offset, PAGE_SIZE)?;
+        let found = Item::page(conn, scope, &filter, offset, limit)?;
         Ok((found, Field::all(conn)?, Body::all(conn)?))
     })
     .await?;
@@ -226,6 +234,18 @@ pub async fn list(
     );
     context.insert("show_delegate", &(actor.role != Role::Delegate));
     context.insert("selectable", &(kind == ListKind::Publish));
+    if printing {
+        context.insert("printed_at", &at);
+        let html = renderer.render(
+            &current.visit,
+            &Default::default(),
+            "items/print_list.html",
+            context,
+        )?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html));
+    }
     page(
         &pool,
         &renderer,

@@ -60,3 +60,41 @@ async fn a_short_list_shows_its_exact_count_and_number_of_pages() {
     let other_body = app.login(&app.add_user(Role::Drafter, Some("TGTU"))).await;
     assert!(other_body.get("/queue").await.body.contains("(0)"));
 }
+
+#[tokio::test]
+async fn a_bodys_list_and_an_item_print_as_documents_within_the_viewers_scope() {
+    let app = spawn_app().await;
+    let delegate_user = app.add_user(Role::Delegate, None);
+    add_items(&app, 30, delegate_user.id.0, "TCTU");
+    let drafter = app.login(&app.add_user(Role::Drafter, Some("TCTU"))).await;
+    let list = drafter.get("/queue?print=1").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("print.css"));
+    assert!(
+        !list.body.contains("class=\"main-nav\""),
+        "no navigation on paper"
+    );
+    assert_eq!(
+        list.body.matches("<tr>").count(),
+        31,
+        "a header row and all 30 items, not one page"
+    );
+    let delegate = app.login(&delegate_user).await;
+    let id = delegate
+        .submit_proposal(
+            "Đề xuất để in",
+            "Nội dung đề xuất để in.",
+            app.field_id("to-chuc-can-bo"),
+        )
+        .await;
+    let printed = delegate.get(&format!("/items/{id}/print")).await;
+    assert_eq!(printed.status, StatusCode::OK);
+    assert!(printed.body.contains("Phiếu kiến nghị"));
+    assert!(printed.body.contains("920-TB/TU") || printed.body.contains("920-TB&#x2F;TU"));
+    assert!(!printed.body.contains("<form"), "no forms on paper");
+    let other_body = app.login(&app.add_user(Role::Drafter, Some("TGTU"))).await;
+    assert_eq!(
+        other_body.get(&format!("/items/{id}/print")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
