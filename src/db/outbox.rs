@@ -88,6 +88,15 @@ impl MailEvent {
         MailEvent::ALL.into_iter().find(|e| e.as_str() == name)
     }
 
+    /// The staff notices, which a user may turn off one by one.
+    pub const STAFF_NOTICES: [MailEvent; 5] = [
+        MailEvent::NewInQueue,
+        MailEvent::ReviewWaiting,
+        MailEvent::DraftReturned,
+        MailEvent::SentBack,
+        MailEvent::TriageNeeded,
+    ];
+
     /// Staff notices a user may turn off; the delegate's mails and account mails
     /// always go.
     pub fn is_staff_notice(self) -> bool {
@@ -199,7 +208,7 @@ pub struct NewMail<'a> {
 /// Call it inside the transaction of the change that causes the mail.
 pub fn enqueue(conn: &mut DbConnection, mail: NewMail<'_>, now: NaiveDateTime) -> QueryResult<()> {
     let user = mail.recipient;
-    if !user.active || (mail.event.is_staff_notice() && !user.staff_notices) {
+    if !user.active || (mail.event.is_staff_notice() && user.mutes(mail.event.as_str())) {
         return Ok(());
     }
     enqueue_address(

@@ -37,7 +37,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
-        staff_notices -> Bool,
+        muted_notices -> Text,
     }
 }
 

@@ -35,9 +35,9 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// When the password last changed.
     pub password_changed_at: NaiveDateTime,
-    /// Whether the user wants the staff notices by email (new item, draft to
-    /// approve, …). The delegate's own mails are always sent.
-    pub staff_notices: bool,
+    /// The staff notices (mail event names, comma-separated) the user turned off.
+    /// The delegate's own mails and account mails are always sent.
+    pub muted_notices: String,
 }
 
 /// A new account.
@@ -182,10 +182,19 @@ impl User {
             .load(conn)
     }
 
-    /// Turns the staff notices on or off.
-    pub fn set_staff_notices(conn: &mut DbConnection, id: UserId, on: bool) -> QueryResult<usize> {
+    /// Whether the user turned off the notice named `event`.
+    pub fn mutes(&self, event: &str) -> bool {
+        self.muted_notices.split(',').any(|muted| muted == event)
+    }
+
+    /// Stores which staff notices the user turned off.
+    pub fn set_muted_notices(
+        conn: &mut DbConnection,
+        id: UserId,
+        muted: &[&str],
+    ) -> QueryResult<usize> {
         diesel::update(users::table.find(id.0))
-            .set(users::staff_notices.eq(on))
+            .set(users::muted_notices.eq(muted.join(",")))
             .execute(conn)
     }
 

@@ -12,6 +12,7 @@ use super::pages::{flash, local_path, now, page, see_other, with_db, Renderer};
 use crate::auth::session::{self, removal_cookie, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
 use crate::config::Config;
+use crate::db::outbox::MailEvent;
 use crate::db::sessions::SessionRow;
 use crate::db::users::User;
 use crate::db::DbPool;
@@ -215,7 +216,8 @@ pub async fn password_form(
     renderer: web::Data<Renderer>,
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let context = Context::new();
+    let mut context = Context::new();
+    context.insert("notices", &notice_choices(&current.user));
     page(
         &pool,
         &renderer,
@@ -258,6 +260,7 @@ pub async fn change_password(
     if !errors.is_empty() {
         let mut context = Context::new();
         context.insert("errors", &errors);
+        context.insert("notices", &notice_choices(&current.user));
         return page(
             &pool,
             &renderer,
@@ -315,24 +318,35 @@ pub async fn set_language(
     Ok(see_other(local_path(&form.next)))
 }
 
-/// The staff-notices form; the checkbox arrives only when ticked.
-#[derive(Debug, Deserialize)]
-pub struct NoticesForm {
-    #[serde(default)]
-    staff_notices: String,
+/// Each staff notice with whether the user receives it.
+fn notice_choices(user: &User) -> Vec<(&'static str, bool)> {
+    MailEvent::STAFF_NOTICES
+        .iter()
+        .map(|event| (event.as_str(), !user.mutes(event.as_str())))
+        .collect()
 }
 
-/// `POST /account/notices`: turns the work notices by email on or off.
+/// `POST /account/notices`: which work notices the user wants by email. The form
+/// repeats `notice=<event>` once per ticked box; the unticked ones are muted.
 pub async fn set_notices(
     pool: web::Data<DbPool>,
     current: CurrentUser,
-    CsrfForm(form): CsrfForm<NoticesForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
+    let wanted: Vec<&String> = pairs
+        .iter()
+        .filter(|(name, _)| name == "notice")
+        .map(|(_, value)| value)
+        .collect();
+    let muted: Vec<&'static str> = MailEvent::STAFF_NOTICES
+        .iter()
+        .map(|event| event.as_str())
+        .filter(|name| !wanted.iter().any(|w| w.as_str() == *name))
+        .collect();
     let user = current.user.user_id();
-    let on = !form.staff_notices.is_empty();
     let session = current.session.clone();
     with_db(&pool, move |conn| {
-        User::set_staff_notices(conn, user, on)?;
+        User::set_muted_notices(conn, user, &muted)?;
         flash(conn, &session, "flash_notices_saved")
     })
     .await?;

@@ -336,7 +336,17 @@ async fn staff_hear_of_their_work_unless_they_turn_the_notices_off() {
     let drafter_user = app.add_user(Role::Drafter, Some("TCTU"));
     let quiet_user = app.add_user(Role::Drafter, Some("TCTU"));
     let quiet = app.login(&quiet_user).await;
-    let off = quiet.post("/account/notices", &[]).await;
+    // The quiet drafter keeps every notice but the one about new items.
+    let off = quiet
+        .post(
+            "/account/notices",
+            &[
+                ("notice", "review_waiting"),
+                ("notice", "draft_returned"),
+                ("notice", "sent_back"),
+            ],
+        )
+        .await;
     assert_eq!(off.status, StatusCode::SEE_OTHER);
     let delegate = app.login(&app.add_user(Role::Delegate, None)).await;
     delegate
@@ -351,6 +361,15 @@ async fn staff_hear_of_their_work_unless_they_turn_the_notices_off() {
     assert_eq!(notices.len(), 1);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(answer_mails_to(&smtp.received(), &quiet_user.email, "Kiến nghị mới").is_empty());
+    let page = quiet.get("/account/password").await;
+    assert!(
+        page.body.contains("value=\"new_in_queue\">"),
+        "shown unticked"
+    );
+    assert!(
+        page.body.contains("value=\"review_waiting\" checked"),
+        "shown ticked"
+    );
 }
 
 #[tokio::test]

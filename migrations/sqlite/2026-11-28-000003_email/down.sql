@@ -1,3 +1,3 @@
-ALTER TABLE users DROP COLUMN staff_notices;
+ALTER TABLE users DROP COLUMN muted_notices;
 DROP TABLE account_tokens;
 DROP TABLE outbox;

@@ -31,4 +31,5 @@ CREATE TABLE account_tokens (
 );
 CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
 
-ALTER TABLE users ADD COLUMN staff_notices BOOLEAN NOT NULL DEFAULT 1;
+-- The staff notices a user turned off: event names separated by commas.
+ALTER TABLE users ADD COLUMN muted_notices TEXT NOT NULL DEFAULT '';
