@@ -170,6 +170,18 @@ fn notify(
     people: &[User],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    notify_with(conn, event, item, people, serde_json::json!({}), now)
+}
+
+/// Like [`notify`], with extra values for the mail's templates.
+fn notify_with(
+    conn: &mut DbConnection,
+    event: MailEvent,
+    item: ItemId,
+    people: &[User],
+    payload: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
     for person in people {
         outbox::enqueue(
             conn,
@@ -177,7 +189,7 @@ fn notify(
                 event,
                 item: Some(item),
                 recipient: person,
-                payload: serde_json::json!({}),
+                payload: payload.clone(),
             },
             now,
         )?;
@@ -647,18 +659,8 @@ pub fn reply_to_satisfaction(
         NewEvent::new(id, actor.user, EventKind::SatisfactionReplied, now)
             .comment(reply)
             .insert(conn)?;
-        for delegate in delegate_of(conn, &item)? {
-            outbox::enqueue(
-                conn,
-                NewMail {
-                    event: MailEvent::SatisfactionReply,
-                    item: Some(id),
-                    recipient: &delegate,
-                    payload: serde_json::json!({ "reply": reply }),
-                },
-                now,
-            )?;
-        }
-        Ok(())
+        let delegate = delegate_of(conn, &item)?;
+        let payload = serde_json::json!({ "reply": reply });
+        notify_with(conn, MailEvent::SatisfactionReply, id, &delegate, payload, now)
     })
 }
