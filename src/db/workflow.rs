@@ -661,6 +661,13 @@ pub fn reply_to_satisfaction(
             .insert(conn)?;
         let delegate = delegate_of(conn, &item)?;
         let payload = serde_json::json!({ "reply": reply });
-        notify_with(conn, MailEvent::SatisfactionReply, id, &delegate, payload, now)
+        notify_with(
+            conn,
+            MailEvent::SatisfactionReply,
+            id,
+            &delegate,
+            payload,
+            now,
+        )
     })
 }

@@ -1,0 +1,25 @@
+//! Browser tests: the real app in a real, headless Chromium driven through
+//! chromedriver, clicking and typing like a person, with axe-core checking every
+//! page of each journey against WCAG 2.0/2.1 A and AA. Each test starts its own
+//! app (database, mail server), chromedriver and browser session.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`, and axe-core from npm
+//! (`npm ci --prefix tests/browser`); without them each test prints why and
+//! skips, except under CI (`CI` set), where that is a failure. A failing test
+//! leaves a screenshot in `target/browser-screenshots/`; `UPDATE_SCREENSHOTS=1`
+//! refreshes `docs/screenshots/`.
+
+// The API tests' harness, shared rather than copied; this binary uses a part of it.
+#[path = "../api/helpers.rs"]
+#[expect(dead_code, reason = "shared with the API tests, which use all of it")]
+mod helpers;
+#[path = "../api/smtp.rs"]
+#[expect(dead_code, reason = "shared with the API tests, which use all of it")]
+mod smtp;
+
+mod browser;
+mod cast;
+mod journeys;
+mod phone;
+mod screenshots;
+mod webdriver;
