@@ -21,5 +21,6 @@ mod browser;
 mod cast;
 mod journeys;
 mod phone;
+mod print;
 mod screenshots;
 mod webdriver;
