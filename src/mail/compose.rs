@@ -18,7 +18,7 @@ use crate::db::DbConnection;
 use crate::domain::{ItemId, UserId};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::routes::pages::Renderer;
+use crate::render::Renderer;
 
 /// Builds mails from outbox rows.
 pub struct Composer {

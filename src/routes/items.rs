@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tera::Context;
 
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{flash, now, page, see_other, with_db, Renderer};
+use super::pages::{flash, now, page, see_other, with_db, NavCounts, Renderer};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::answers::{self, Note, Revision};
 use crate::db::bodies::Body;
@@ -288,7 +288,7 @@ pub async fn print(
     context.insert("printed_at", &now());
     let html = renderer.render(
         &current.visit,
-        &Default::default(),
+        &NavCounts::default(),
         "items/print.html",
         context,
     )?;

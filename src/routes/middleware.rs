@@ -8,7 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use tera::Context;
 
-use super::pages::Renderer;
+use super::pages::{NavCounts, Renderer};
 use crate::auth::csrf::same_origin;
 use crate::auth::session::{cookie_name, Visit};
 use crate::config::Config;
@@ -99,7 +99,7 @@ pub async fn render_error_pages(
                 renderer.catalog().get(visit.lang, page.message_key),
             );
             renderer
-                .render(&visit, &Default::default(), "errors/page.html", context)
+                .render(&visit, &NavCounts::default(), "errors/page.html", context)
                 .ok()
         }
         None => None,

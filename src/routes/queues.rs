@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::pages::{now, page, with_db, Renderer};
+use super::pages::{now, page, with_db, NavCounts, Renderer};
 use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
 use crate::db::fields::Field;
@@ -238,7 +238,7 @@ pub async fn list(
         context.insert("printed_at", &at);
         let html = renderer.render(
             &current.visit,
-            &Default::default(),
+            &NavCounts::default(),
             "items/print_list.html",
             context,
         )?;
