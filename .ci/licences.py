@@ -2,13 +2,16 @@
 
 Reads `cargo metadata` on standard input. A package passes when its licence
 expression offers at least one of the permissive licences the project accepts
-(MIT, Apache-2.0, BSD, ISC, Zlib, Unicode, Unlicense, CC0).
+(MIT, Apache-2.0, BSD, ISC, Zlib, Unicode, Unlicense, CC0, PostgreSQL).
 """
 import json
 import re
 import sys
 
-PERMISSIVE = re.compile(r"\b(MIT|Apache-2\.0|BSD-[0-9]-Clause|0BSD|ISC|Zlib|Unicode-[0-9.]+|Unicode-DFS-2016|Unlicense|CC0-1\.0)\b")
+# PostgreSQL: pq-src, the libpq source that pq-sys's `bundled` feature compiles, is
+# under the PostgreSQL Licence, a permissive OSI-approved licence (like MIT/BSD:
+# keep the notice, no copyleft). openssl-src (the vendored OpenSSL) is MIT/Apache-2.0.
+PERMISSIVE = re.compile(r"\b(PostgreSQL|MIT|Apache-2\.0|BSD-[0-9]-Clause|0BSD|ISC|Zlib|Unicode-[0-9.]+|Unicode-DFS-2016|Unlicense|CC0-1\.0)\b")
 
 metadata = json.load(sys.stdin)
 refused = []
