@@ -7,13 +7,14 @@ database freshly migrated from that engine's folder (`sqlite=…`, `postgres=…
 
 The portable parts must match: the set of tables, each table's primary key, and each
 column's name, type and nullability. Engine spellings of one type are folded first
-(`Int4` and `Integer` are both `Integer`, `Int8` is `BigInt`, …); a type outside
+(`Int4` and `Integer` are both `Integer`, `Int8` is `BigInt`, …), and a primary
+key column is not null even where diesel prints SQLite's as nullable; a type outside
 the portable set (`Timestamptz`, `Varchar`, …) is left as it is, so it shows up as a
 difference. Column order, comments, `joinable!` and `allow_tables_to_appear_in_same_query!`
 are not compared with schema.rs (diesel prints a `joinable!` only when two tables
-have exactly one foreign key between them; schema.rs may name more), but the engines'
-`joinable!` lines must agree with each other: a foreign key in one folder only is a
-difference.
+have exactly one foreign key between them; schema.rs may name more). Where the
+engines' `joinable!` lines differ, a note says so without failing: a foreign key in
+one folder only may be deliberate (SQLite cannot drop a column that has one).
 
 Prints a unified diff of the folded schemas for every disagreement and exits 1.
 """
@@ -101,6 +102,22 @@ def parse(path):
     return tables, joinables
 
 
+def primary_keys_not_null(tables):
+    """Drops `Nullable` from primary key columns of a printed schema.
+
+    diesel prints a SQLite primary key declared without NOT NULL as nullable. An
+    `INTEGER PRIMARY KEY` is the rowid and can never be NULL; a text primary key can
+    hold NULL in SQLite (a legacy quirk; declare it NOT NULL in new tables), but the
+    desk never writes one, and PostgreSQL refuses it anyway.
+    """
+    for primary_key, columns in tables.values():
+        for column in primary_key:
+            kind = columns.get(column, "")
+            if kind.startswith("Nullable<") and kind.endswith(">"):
+                columns[column] = kind[len("Nullable<"):-1]
+    return tables
+
+
 def render(tables):
     """One line per fact, sorted, so that a diff names exactly what differs."""
     lines = []
@@ -123,6 +140,7 @@ def main(argv):
     printed_joinables = {}
     for engine, printed_path in engines:
         tables, joinables = parse(printed_path)
+        tables = primary_keys_not_null(tables)
         printed_joinables[engine] = joinables
         actual = render(tables)
         if actual == expected:
@@ -132,13 +150,12 @@ def main(argv):
         print(f"{engine}: the migrated database differs from {schema_path} (- schema.rs, + {engine}):")
         for line in difflib.unified_diff(expected, actual, schema_path, f"{engine} ({printed_path})", n=1, lineterm=""):
             print("  " + line)
-    # The engines' foreign keys (as far as diesel prints them) must agree.
+    # The engines' foreign keys, as far as diesel prints them: a note, not a failure.
     names = list(printed_joinables)
     for other in names[1:]:
         first, second = printed_joinables[names[0]], printed_joinables[other]
         if first != second:
-            failed = True
-            print(f"joinable! differs between {names[0]} and {other} (a foreign key in one folder only?):")
+            print(f"Note: joinable! differs between {names[0]} and {other} (a foreign key in one folder only; deliberate?):")
             for line in sorted(first - second):
                 print(f"  only {names[0]}: {line}")
             for line in sorted(second - first):
