@@ -60,7 +60,7 @@ fn program(var: &str, default: &str) -> PathBuf {
 
 /// Says why the tests cannot run: one line and a skip on a developer's machine,
 /// a failure under CI (`CI` set), where `.ci/run` installs everything.
-fn missing<T>(reason: &str) -> Option<T> {
+pub fn missing<T>(reason: &str) -> Option<T> {
     if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
         panic!("{reason}: under CI the browser tests must run, not skip");
     }
