@@ -61,9 +61,18 @@ fn links(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// `GET href` in `session`; the HTML if the answer is a page (not a redirect, a
-/// CSV file, …).
-async fn served_html(session: &TestSession, href: &str) -> Option<(StatusCode, String)> {
+/// What a `GET` brings.
+enum Served {
+    /// A page: its status and HTML.
+    Page(StatusCode, String),
+    /// A redirect to this path.
+    Redirect(String),
+    /// Anything else (a CSV file, …).
+    Other,
+}
+
+/// `GET href` in `session`.
+async fn served(session: &TestSession, href: &str) -> Served {
     let response = session
         .client
         .get(format!("{}{href}", session.address))
@@ -71,33 +80,49 @@ async fn served_html(session: &TestSession, href: &str) -> Option<(StatusCode, S
         .await
         .expect("request sent");
     let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        return Served::Redirect(location.to_owned());
+    }
     let is_html = response
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let body = response.text().await.unwrap_or_default();
-    (is_html && !status.is_redirection()).then_some((status, body))
+    if !is_html {
+        return Served::Other;
+    }
+    Served::Page(status, response.text().await.unwrap_or_default())
 }
 
 /// Every page reachable by links from `start` in `session`.
 async fn crawl(session: &TestSession, who: &str, lang: &str, start: &str) -> Vec<ServedPage> {
     let mut seen = BTreeSet::new();
-    let mut queue = VecDeque::from([start.to_owned()]);
+    // Each link with the page it was found on.
+    let mut queue = VecDeque::from([(start.to_owned(), String::from("(start)"))]);
     let mut pages = Vec::new();
-    while let Some(href) = queue.pop_front() {
+    while let Some((href, from)) = queue.pop_front() {
         let path = href.split(['?', '#']).next().unwrap_or_default().to_owned();
         if !seen.insert(path.clone()) || pages.len() >= MAX_PAGES {
             continue;
         }
-        let Some((status, html)) = served_html(session, &href).await else {
-            continue;
+        let (status, html) = match served(session, &href).await {
+            Served::Page(status, html) => (status, html),
+            Served::Redirect(location) => {
+                queue.push_back((location, from));
+                continue;
+            }
+            Served::Other => continue,
         };
         assert!(
             status.is_success(),
-            "{who} ({lang}) follows a link to {href} and gets {status}"
+            "{who} ({lang}) follows a link on {from} to {href} and gets {status}"
         );
-        queue.extend(links(&html));
+        queue.extend(links(&html).into_iter().map(|link| (link, href.clone())));
         pages.push(ServedPage {
             label: format!("{who}, {lang}, {href}"),
             html,
@@ -219,7 +244,9 @@ async fn every_page_of_every_role_in_both_languages_is_valid_html() {
     // Before logging in: the login page and the forgotten-password form.
     let anonymous = app.session();
     for href in ["/login", "/password/forgot"] {
-        let (status, html) = served_html(&anonymous, href).await.expect("a page");
+        let Served::Page(status, html) = served(&anonymous, href).await else {
+            panic!("{href} is not a page");
+        };
         assert_eq!(status, StatusCode::OK);
         pages.push(ServedPage {
             label: format!("anonymous, vi, {href}"),
