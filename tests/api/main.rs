@@ -15,3 +15,4 @@ mod mail_templates;
 mod security;
 mod smtp;
 mod validation;
+mod wording;

@@ -371,11 +371,12 @@ impl Browser {
             .await
             .expect("the login button");
         self.submit_with(&button).await;
-        assert_ne!(
-            self.path().await,
-            "/login",
-            "login of {} failed: {}",
+        // Logged in: the page offers to log out.
+        assert!(
+            self.has("form[action='/logout']").await,
+            "login of {} failed on {}: {}",
             user.email,
+            self.path().await,
             self.text_of("main").await
         );
     }

@@ -234,6 +234,14 @@ async fn every_page_of_every_role_in_both_languages_is_valid_html() {
             label: format!("delegate, {lang}, the proposal form with errors"),
             html: refused.body,
         });
+        let confirmation = delegate
+            .get(&format!("/proposals/{in_review}/submitted"))
+            .await;
+        assert_eq!(confirmation.status, StatusCode::OK);
+        pages.push(ServedPage {
+            label: format!("delegate, {lang}, the confirmation of a new proposal"),
+            html: confirmation.body,
+        });
         let missing_page = delegate.get("/items/999999").await;
         assert_eq!(missing_page.status, StatusCode::NOT_FOUND);
         pages.push(ServedPage {
@@ -241,13 +249,17 @@ async fn every_page_of_every_role_in_both_languages_is_valid_html() {
             html: missing_page.body,
         });
     }
-    // Before logging in: the login page and the forgotten-password form.
+    // Before logging in: the login page, the forgotten-password form, a used link.
     let anonymous = app.session();
-    for href in ["/login", "/password/forgot"] {
+    for (href, expected) in [
+        ("/login", StatusCode::OK),
+        ("/password/forgot", StatusCode::OK),
+        ("/invite/not-a-token", StatusCode::NOT_FOUND),
+    ] {
         let Served::Page(status, html) = served(&anonymous, href).await else {
             panic!("{href} is not a page");
         };
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, expected, "{href}");
         pages.push(ServedPage {
             label: format!("anonymous, vi, {href}"),
             html,
