@@ -79,6 +79,22 @@ fn without_values(text: &str, values: &[&str]) -> String {
         .fold(text.to_owned(), |text, value| text.replace(value, ""))
 }
 
+/// Why the outbox could not send to these addresses (a template that does not
+/// render, …).
+fn last_errors(app: &TestApp, addresses: &[&str]) -> Vec<String> {
+    use dialogue_desk::db::schema::outbox;
+    use diesel::prelude::*;
+    outbox::table
+        .filter(outbox::recipient_email.eq_any(addresses))
+        .filter(outbox::last_error.is_not_null())
+        .select(outbox::last_error)
+        .load::<Option<String>>(&mut *app.conn())
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 #[tokio::test]
 async fn every_mail_template_renders_in_both_languages_with_a_real_item() {
     let app = spawn_app().await;
@@ -149,8 +165,9 @@ async fn every_mail_template_renders_in_both_languages_with_a_real_item() {
         }
         assert!(
             mails.len() >= seen + 2,
-            "the {} mails were not sent (see the outbox's last error)",
-            event.as_str()
+            "the {} mails were not sent: {:?}",
+            event.as_str(),
+            last_errors(&app, &[&recipient_vi.email, &recipient_en.email])
         );
         let new: Vec<ReceivedMail> = mails[seen..].to_vec();
         seen = mails.len();
