@@ -190,7 +190,8 @@ fn add_user(
     })
 }
 
-/// Adds demo accounts (one per role, and a second delegate) sharing one password,
+/// Adds demo accounts (one per role, a second delegate, and a drafter and an
+/// approver in every body) sharing one password,
 /// and a dozen items walked through the real workflow into different states.
 pub fn demo_data(
     conn: &mut DbConnection,
@@ -250,19 +251,76 @@ pub fn demo_data(
     let [_admin, coordinator, drafter, approver, delegate, delegate2] = actors[..] else {
         unreachable!("six demo people")
     };
-    // A drafter of the People's Committee Party Committee, so routing is visible.
-    add_user(
-        conn,
+    // A drafter and an approver in every other body, so each body's flow can be
+    // tried (the Organizing Committee's pair is above).
+    let staff = [
         (
             "chuyenvien.ubnd@demo.vn",
-            "Võ Minh Chuyên Viên",
-            "",
+            "Võ Minh Tuấn",
             Role::Drafter,
-            Some("BCSD-UBND"),
+            "BCSD-UBND",
         ),
-        &hash,
-        now,
-    )?;
+        (
+            "lanhdao.ubnd@demo.vn",
+            "Đặng Quốc Hưng",
+            Role::Approver,
+            "BCSD-UBND",
+        ),
+        (
+            "chuyenvien.tuyengiao@demo.vn",
+            "Nguyễn Thị Hà",
+            Role::Drafter,
+            "TGTU",
+        ),
+        (
+            "lanhdao.tuyengiao@demo.vn",
+            "Trần Văn Sơn",
+            Role::Approver,
+            "TGTU",
+        ),
+        (
+            "chuyenvien.dangkhoi@demo.vn",
+            "Hồ Thị Lan",
+            Role::Drafter,
+            "DUK",
+        ),
+        (
+            "lanhdao.dangkhoi@demo.vn",
+            "Lê Đình Thắng",
+            Role::Approver,
+            "DUK",
+        ),
+        (
+            "chuyenvien.vanphong@demo.vn",
+            "Phan Thị Mai",
+            Role::Drafter,
+            "VPTU",
+        ),
+        (
+            "lanhdao.vanphong@demo.vn",
+            "Bùi Văn Minh",
+            Role::Approver,
+            "VPTU",
+        ),
+    ];
+    let mut body_staff = Vec::new();
+    for (email, name, role, body) in staff {
+        body_staff.push(add_user(
+            conn,
+            (email, name, "", role, Some(body)),
+            &hash,
+            now,
+        )?);
+        accounts.push(DemoAccount {
+            role,
+            email: email.to_owned(),
+            password: password.to_owned(),
+        });
+    }
+
+    let [_, _, propaganda_drafter, ..] = body_staff[..] else {
+        unreachable!("eight body staff")
+    };
 
     let proposals: [(&Actor, &str, &str, &str); 12] = [
         (&delegate, "to-chuc-can-bo", "Quy định rõ tiêu chuẩn bổ nhiệm lại cán bộ cấp phòng", "Đề nghị Ban Tổ chức Tỉnh ủy ban hành hướng dẫn thống nhất về tiêu chuẩn, quy trình bổ nhiệm lại cán bộ quản lý cấp phòng.\nHiện nay mỗi đơn vị áp dụng một cách."),
@@ -270,7 +328,7 @@ pub fn demo_data(
         (&delegate2, "kinh-te-xa-hoi", "Cơ chế thu hút đầu tư vào khu kinh tế Đông Nam", "Đề xuất xây dựng cơ chế đặc thù thu hút nhà đầu tư chiến lược vào Khu kinh tế Đông Nam Nghệ An."),
         (&delegate2, "thu-tuc-hanh-chinh", "Rút ngắn thời gian cấp phép xây dựng", "Kiến nghị rút ngắn thời gian giải quyết thủ tục cấp giấy phép xây dựng cho doanh nghiệp xuống còn 10 ngày."),
         (&delegate, "thong-tin-tuyen-truyen", "Tuyên truyền kết luận hội nghị trên mạng xã hội", "Đề nghị lập trang thông tin chính thức để tuyên truyền kết luận hội nghị đối thoại tới cán bộ trẻ."),
-        (&delegate2, "khac", "Tổ chức đối thoại định kỳ hằng năm", "Đề xuất duy trì hội nghị đối thoại giữa Thường trực Tỉnh ủy với cán bộ, chuyên gia của Khối mỗi năm một lần."),
+        (&delegate2, "khac", "Tổ chức đối thoại định kỳ hằng năm", "Đề xuất duy trì hội nghị đối thoại giữa Ban Thường vụ Tỉnh ủy với cán bộ, chuyên gia của Khối mỗi năm một lần."),
         (&delegate, "to-chuc-can-bo", "Chế độ đãi ngộ chuyên gia giỏi", "Kiến nghị có chính sách đãi ngộ riêng cho chuyên gia có trình độ cao đang công tác tại các cơ quan tỉnh."),
         (&delegate2, "to-chuc-can-bo", "Luân chuyển cán bộ trẻ về cơ sở", "Đề xuất tăng cường luân chuyển cán bộ trẻ có năng lực về công tác tại cơ sở để rèn luyện."),
         (&delegate, "to-chuc-can-bo", "Đào tạo kỹ năng số cho cán bộ cấp phòng", "Đề nghị mở các lớp bồi dưỡng kỹ năng số cho cán bộ quản lý cấp phòng trong năm 2023."),
@@ -363,7 +421,7 @@ pub fn demo_data(
         conn,
         &drafter,
         ids[10],
-        "Bản nháp: sẽ trình Thường trực Tỉnh ủy quy định mới.",
+        "Bản nháp: sẽ trình Ban Thường vụ Tỉnh ủy ban hành quy định mới.",
         later(3),
     )?;
     workflow::add_note(
@@ -388,6 +446,22 @@ pub fn demo_data(
             .ok_or(AppError::NotFound)?,
     );
     workflow::add_coordinating_body(conn, &coordinator, ids[9], organizing, later(2))?;
+    // Item 5: the Propaganda Department's answer waits for its approver.
+    workflow::save_draft(
+        conn,
+        &propaganda_drafter,
+        ids[4],
+        "Ban Tuyên giáo Tỉnh ủy sẽ phối hợp với Đảng ủy Khối mở chuyên mục về kết luận hội nghị trên Cổng thông tin điện tử Tỉnh ủy.",
+        later(2),
+    )?;
+    workflow::send_for_review(conn, &propaganda_drafter, ids[4], later(1))?;
+    // Item 6: the Party Committee Office coordinates on the Bloc's own item.
+    let office = BodyId(
+        Body::find_by_code(conn, "VPTU")?
+            .map(|b| b.id)
+            .ok_or(AppError::NotFound)?,
+    );
+    workflow::add_coordinating_body(conn, &coordinator, ids[5], office, later(1))?;
     // The demo's history happened "in the past": it sends no mail.
     diesel::delete(super::schema::outbox::table).execute(conn)?;
     Ok(accounts)

@@ -154,7 +154,7 @@ async fn deactivating_a_user_ends_their_open_session() {
     assert_eq!(next.location.as_deref(), Some("/login"));
     let mut again = app.session();
     let login = again.login(&delegate.email, &delegate.password).await;
-    assert_ne!(login.status(), StatusCode::SEE_OTHER);
+    assert_eq!(login.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -173,10 +173,10 @@ async fn an_administrator_can_neither_deactivate_nor_demote_themselves() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page
         .body
-        .contains("Bạn không thể tự bỏ vai trò quản trị của chính mình."));
+        .contains("Đồng chí không thể tự bỏ vai trò quản trị của chính mình."));
     assert!(page
         .body
-        .contains("Bạn không thể tự khoá tài khoản của chính mình."));
+        .contains("Đồng chí không thể tự khoá tài khoản của chính mình."));
     let stored = User::find(&mut app.conn(), me.id).unwrap().unwrap();
     assert!(stored.active);
     assert_eq!(stored.role(), Role::Admin);

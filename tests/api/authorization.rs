@@ -217,7 +217,7 @@ async fn an_approver_cannot_approve_a_draft_they_wrote_themselves() {
         )
         .await;
     approver
-        .post(
+        .post_ok(
             &format!("/items/{id}/draft"),
             &[("text", "Tôi tự soạn."), ("intent", "review")],
         )

@@ -111,6 +111,16 @@ pub async fn spawn_app() -> TestApp {
 /// it looks every 50 ms, retries after 1 s (doubling), and takes over a claim left
 /// unfinished after 2 s.
 pub async fn spawn_app_with(mail: MailServer) -> TestApp {
+    spawn(mail, None).await
+}
+
+/// Starts the app on a new database seeded as `SEED_DEMO` seeds it: the reference
+/// data and the demo accounts (all with `password`) and items.
+pub async fn spawn_demo_app(password: &str) -> TestApp {
+    spawn(MailServer::Up, Some(password)).await
+}
+
+async fn spawn(mail: MailServer, demo_password: Option<&str>) -> TestApp {
     let (database_url, database) = create_database();
     let smtp = match mail {
         MailServer::Up => Some(SmtpServer::start().await),
@@ -125,7 +135,7 @@ pub async fn spawn_app_with(mail: MailServer) -> TestApp {
         base_url: format!("http://127.0.0.1:{port}"),
         secret_key: SecretKey::new(random_token().into_bytes()),
         environment: Environment::Development,
-        seed_demo: false,
+        seed_demo: demo_password.is_some(),
         db_pool_size: 8,
         smtp_url: Some(Secret::new(format!("smtp://127.0.0.1:{smtp_port}"))),
         mail_from: "Bàn kiến nghị <no-reply@desk.test>".into(),
@@ -138,7 +148,7 @@ pub async fn spawn_app_with(mail: MailServer) -> TestApp {
             concurrency: 4,
         },
     };
-    let (pool, _) = prepare_database(&config, None).expect("database prepared");
+    let (pool, _) = prepare_database(&config, demo_password).expect("database prepared");
     let app = Application::with_listener(config, pool, listener).expect("app built");
     let pool = app.pool();
     let mail_worker = app.mail_worker();
@@ -384,4 +394,20 @@ pub fn item_id_from(location: &str) -> i32 {
         .split('/')
         .find_map(|part| part.parse().ok())
         .unwrap_or_else(|| panic!("no id in {location}"))
+}
+
+impl TestSession {
+    /// `POST path` for a step a test builds on: it must succeed (a 303 to the
+    /// next page), or the test fails here rather than later for a reason that
+    /// hides the cause.
+    pub async fn post_ok(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.post(path, fields).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "POST {path} did not succeed: {}",
+            page.body
+        );
+        page
+    }
 }

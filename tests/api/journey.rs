@@ -74,7 +74,7 @@ async fn a_proposal_goes_from_submission_to_a_rated_answer() {
     assert!(drafter_view.body.contains("Cần nêu rõ thời hạn."));
     people
         .drafter
-        .post(
+        .post_ok(
             &format!("{item}/draft"),
             &[
                 ("text", "Ban sẽ ban hành hướng dẫn trước 30/9/2023."),
@@ -148,15 +148,18 @@ async fn editing_an_approved_answer_needs_a_new_review() {
     let item = format!("/items/{id}");
     people
         .drafter
-        .post(
+        .post_ok(
             &format!("{item}/draft"),
             &[("text", "Trả lời A."), ("intent", "review")],
         )
         .await;
-    people.approver.post(&format!("{item}/approve"), &[]).await;
+    people
+        .approver
+        .post_ok(&format!("{item}/approve"), &[])
+        .await;
     people
         .drafter
-        .post(
+        .post_ok(
             &format!("{item}/draft"),
             &[("text", "Trả lời B."), ("intent", "save")],
         )
@@ -187,16 +190,24 @@ async fn the_coordinator_sends_an_approved_answer_back_and_publishes_a_selection
             .await;
         people
             .drafter
-            .post(
+            .post_ok(
                 &format!("/items/{id}/draft"),
                 &[("text", &format!("Trả lời {n}.")), ("intent", "review")],
             )
             .await;
         people
             .approver
-            .post(&format!("/items/{id}/approve"), &[])
+            .post_ok(&format!("/items/{id}/approve"), &[])
             .await;
         ids.push(id);
+    }
+    // The premise: all three answers are approved and wait for publication.
+    let before = people.coordinator.get("/publish").await;
+    for reference in ["KN-2023-0001", "KN-2023-0002", "KN-2023-0003"] {
+        assert!(
+            before.body.contains(reference),
+            "{reference} is not approved"
+        );
     }
     let sent_back = people
         .coordinator
@@ -212,6 +223,10 @@ async fn the_coordinator_sends_an_approved_answer_back_and_publishes_a_selection
 
     let to_publish = people.coordinator.get("/publish").await;
     assert!(to_publish.body.contains("KN-2023-0001") && to_publish.body.contains("KN-2023-0002"));
+    assert!(
+        !to_publish.body.contains("KN-2023-0003"),
+        "the answer sent back no longer waits for publication"
+    );
     let (a, b) = (ids[0].to_string(), ids[1].to_string());
     let published = people
         .coordinator
@@ -292,7 +307,7 @@ async fn a_coordinating_body_sees_the_item_and_adds_notes_but_cannot_draft() {
     let body = app.body_id("TGTU").to_string();
     people
         .coordinator
-        .post(
+        .post_ok(
             &format!("/items/{id}/coordinating-bodies"),
             &[("body_id", &body)],
         )
@@ -366,7 +381,7 @@ async fn a_delegate_withdraws_before_drafting_but_not_after() {
 
     people
         .drafter
-        .post(
+        .post_ok(
             &format!("/items/{late}/draft"),
             &[("text", "Đang soạn."), ("intent", "save")],
         )
@@ -401,18 +416,18 @@ async fn merged_items_share_one_answer() {
     assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
     people
         .drafter
-        .post(
+        .post_ok(
             &format!("/items/{first}/draft"),
             &[("text", "Trả lời chung."), ("intent", "review")],
         )
         .await;
     people
         .approver
-        .post(&format!("/items/{first}/approve"), &[])
+        .post_ok(&format!("/items/{first}/approve"), &[])
         .await;
     people
         .coordinator
-        .post(&format!("/items/{first}/publish"), &[])
+        .post_ok(&format!("/items/{first}/publish"), &[])
         .await;
     let seen_by_second = other_delegate.get(&format!("/items/{second}")).await;
     assert!(

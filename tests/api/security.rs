@@ -30,7 +30,11 @@ async fn the_login_form_itself_needs_its_token() {
     let app = spawn_app().await;
     let user = app.add_user(Role::Delegate, None);
     let session = app.session();
-    session.get("/login").await;
+    let form = session.get("/login").await;
+    assert!(
+        crate::helpers::csrf_in(&form.body).is_some(),
+        "the form carries a token, which the login below leaves out"
+    );
     let page = session
         .post_raw("/login", &[("email", &user.email), ("password", PASSWORD)])
         .await;
@@ -137,7 +141,8 @@ async fn login_renews_the_session_and_logout_ends_it_on_the_server() {
     session.get("/login").await;
     let anonymous_cookie = session.cookies();
     assert!(anonymous_cookie.starts_with("session="));
-    session.login(&user.email, PASSWORD).await;
+    let login = session.login(&user.email, PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
     let logged_in_cookie = session.cookies();
     assert_ne!(
         anonymous_cookie, logged_in_cookie,

@@ -77,7 +77,7 @@ async fn the_language_choice_is_remembered_at_the_next_login() {
     let user = app.add_user(Role::Delegate, None);
     let delegate = app.login(&user).await;
     delegate
-        .post("/language", &[("lang", "en"), ("next", "/my")])
+        .post_ok("/language", &[("lang", "en"), ("next", "/my")])
         .await;
     let again = app.login(&user).await;
     assert!(again.get("/my").await.body.contains("My proposals"));

@@ -60,7 +60,7 @@ fn program(var: &str, default: &str) -> PathBuf {
 
 /// Says why the tests cannot run: one line and a skip on a developer's machine,
 /// a failure under CI (`CI` set), where `.ci/run` installs everything.
-fn missing<T>(reason: &str) -> Option<T> {
+pub fn missing<T>(reason: &str) -> Option<T> {
     if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
         panic!("{reason}: under CI the browser tests must run, not skip");
     }
@@ -371,11 +371,12 @@ impl Browser {
             .await
             .expect("the login button");
         self.submit_with(&button).await;
-        assert_ne!(
-            self.path().await,
-            "/login",
-            "login of {} failed: {}",
+        // Logged in: the page offers to log out.
+        assert!(
+            self.has("form[action='/logout']").await,
+            "login of {} failed on {}: {}",
             user.email,
+            self.path().await,
             self.text_of("main").await
         );
     }

@@ -1,0 +1,104 @@
+//! The demo data (`SEED_DEMO`): every body's flow can be tried with its own
+//! accounts.
+
+use crate::helpers::{spawn_demo_app, TestUser};
+use dialogue_desk::domain::UserId;
+use reqwest::StatusCode;
+
+const DEMO_PASSWORD: &str = "mật khẩu demo 2023";
+
+#[tokio::test]
+async fn each_body_has_a_demo_drafter_and_approver_who_find_its_work() {
+    let app = spawn_demo_app(DEMO_PASSWORD).await;
+    // Account, page, and a demo item of the account's body that page lists.
+    let cases = [
+        (
+            "chuyenvien@demo.vn",
+            "/queue",
+            "Thay thế cán bộ vi phạm kỷ luật",
+        ),
+        (
+            "lanhdao@demo.vn",
+            "/review",
+            "Đào tạo kỹ năng số cho cán bộ cấp phòng",
+        ),
+        (
+            "chuyenvien.ubnd@demo.vn",
+            "/queue",
+            "Cơ chế thu hút đầu tư vào khu kinh tế Đông Nam",
+        ),
+        (
+            "lanhdao.ubnd@demo.vn",
+            "/queue",
+            "Rút ngắn thời gian cấp phép xây dựng",
+        ),
+        (
+            "chuyenvien.tuyengiao@demo.vn",
+            "/queue",
+            "Tuyên truyền kết luận hội nghị trên mạng xã hội",
+        ),
+        (
+            "lanhdao.tuyengiao@demo.vn",
+            "/review",
+            "Tuyên truyền kết luận hội nghị trên mạng xã hội",
+        ),
+        (
+            "chuyenvien.dangkhoi@demo.vn",
+            "/queue",
+            "Tổ chức đối thoại định kỳ hằng năm",
+        ),
+        (
+            "lanhdao.dangkhoi@demo.vn",
+            "/queue",
+            "Tổ chức đối thoại định kỳ hằng năm",
+        ),
+        (
+            "chuyenvien.vanphong@demo.vn",
+            "/coordinating",
+            "Tổ chức đối thoại định kỳ hằng năm",
+        ),
+        (
+            "lanhdao.vanphong@demo.vn",
+            "/coordinating",
+            "Tổ chức đối thoại định kỳ hằng năm",
+        ),
+    ];
+    for (email, path, title) in cases {
+        let user = TestUser {
+            id: UserId(0),
+            email: email.into(),
+            password: DEMO_PASSWORD.into(),
+        };
+        let session = app.login(&user).await;
+        let page = session.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{email} opens {path}");
+        assert!(
+            page.body.contains(title),
+            "{email} does not find \"{title}\" in {path}: {}",
+            page.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_text_names_the_standing_committee_as_the_notice_does() {
+    let app = spawn_demo_app(DEMO_PASSWORD).await;
+    let user = TestUser {
+        id: UserId(0),
+        email: "dieuphoi@demo.vn".into(),
+        password: DEMO_PASSWORD.into(),
+    };
+    let coordinator = app.login(&user).await;
+    let all = coordinator.get("/items?q=doi+thoai+dinh+ky").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let id = all
+        .body
+        .split("href=\"/items/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the item is listed")
+        .to_owned();
+    let item = coordinator.get(&format!("/items/{id}")).await;
+    assert!(item.body.contains("Ban Thường vụ Tỉnh ủy"), "{}", item.body);
+    assert!(!item.body.contains("Thường trực Tỉnh ủy"));
+}
