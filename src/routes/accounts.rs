@@ -173,7 +173,7 @@ async fn set_password_by_link(
     };
     let (catalog, lang) = (renderer.catalog(), visit.lang);
     let mut errors = FormErrors::default();
-    if let Err(problem) = check_new_password(&form.new_password) {
+    if let Err(problem) = check_new_password(&form.new_password, &user.email) {
         errors.add("new_password", catalog, lang, problem.message_key());
     }
     if form.new_password != form.confirm_password {
