@@ -111,6 +111,16 @@ pub async fn spawn_app() -> TestApp {
 /// it looks every 50 ms, retries after 1 s (doubling), and takes over a claim left
 /// unfinished after 2 s.
 pub async fn spawn_app_with(mail: MailServer) -> TestApp {
+    spawn_app_configured(mail, Environment::Development).await
+}
+
+/// Starts the app as in production (the second factor enforced).
+pub async fn spawn_production_app() -> TestApp {
+    spawn_app_configured(MailServer::Up, Environment::Production).await
+}
+
+/// Starts the app with its mail server up or down, in `environment`.
+pub async fn spawn_app_configured(mail: MailServer, environment: Environment) -> TestApp {
     let (database_url, database) = create_database();
     let smtp = match mail {
         MailServer::Up => Some(SmtpServer::start().await),
@@ -124,7 +134,7 @@ pub async fn spawn_app_with(mail: MailServer) -> TestApp {
         bind_addr: format!("127.0.0.1:{port}"),
         base_url: format!("http://127.0.0.1:{port}"),
         secret_key: SecretKey::new(random_token().into_bytes()),
-        environment: Environment::Development,
+        environment,
         seed_demo: false,
         db_pool_size: 8,
         smtp_url: Some(Secret::new(format!("smtp://127.0.0.1:{smtp_port}"))),

@@ -10,6 +10,7 @@ mod helpers;
 mod journey;
 mod lists;
 mod mail;
+mod second_factor;
 mod security;
 mod smtp;
 mod validation;
