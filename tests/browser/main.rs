@@ -23,4 +23,5 @@ mod journeys;
 mod phone;
 mod print;
 mod screenshots;
+mod second_factor;
 mod webdriver;
