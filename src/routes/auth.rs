@@ -174,7 +174,8 @@ pub async fn login(
             SessionRow::delete(conn, &old)?;
         }
         // With a second factor the new session waits for the code.
-        super::second_factor::start_login(conn, &secret, user_id, lang)
+        let (started, next) = super::second_factor::start_login(conn, &secret, user_id, lang)?;
+        Ok((started.id, next))
     })
     .await?;
     let mut response = see_other(next);

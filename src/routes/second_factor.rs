@@ -42,22 +42,21 @@ fn throttle_key(user: UserId) -> Vec<String> {
 
 /// Starts the session after a correct password. With a confirmed second factor
 /// the new session belongs to nobody yet and waits for the code; otherwise it is
-/// the user's. Returns the cookie's id and where to go next.
+/// the user's. Used after every proof of the password (login, a reset or
+/// invitation link), so none of them skips the code. Returns the session and
+/// where to go next.
 pub fn start_login(
     conn: &mut DbConnection,
     secret: &SecretKey,
     user: UserId,
     lang: Lang,
-) -> Result<(String, &'static str), AppError> {
+) -> Result<(session::Started, &'static str), AppError> {
     if SecondFactor::is_enrolled(conn, user)? {
         let started = session::start(conn, secret, None, lang, now())?;
         PendingLogin::begin(conn, &started.id_hash, user)?;
-        Ok((started.id, LOGIN_CODE_PATH))
+        Ok((started, LOGIN_CODE_PATH))
     } else {
-        Ok((
-            session::start(conn, secret, Some(user), lang, now())?.id,
-            "/",
-        ))
+        Ok((session::start(conn, secret, Some(user), lang, now())?, "/"))
     }
 }
 

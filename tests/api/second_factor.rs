@@ -184,6 +184,12 @@ async fn a_recovery_code_works_once() {
         .await;
     assert_eq!(used.status, StatusCode::SEE_OTHER);
     assert_eq!(first.get("/admin/users").await.status, StatusCode::OK);
+    let state = first.get("/account/second-factor").await;
+    assert!(
+        state.body.contains("Bạn còn 9 mã khôi phục"),
+        "{}",
+        state.body
+    );
 
     let again = password_step(&app, &user).await;
     let refused = again
@@ -330,4 +336,40 @@ async fn drafters_need_it_in_production_once_the_administrator_says_so() {
     assert_eq!(held.location.as_deref(), Some("/account/second-factor"));
     enrol(&drafter).await;
     assert_eq!(drafter.get("/queue").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_password_reset_link_does_not_skip_the_code() {
+    let app = spawn_app().await;
+    let user = app.add_user(Role::Approver, Some("TCTU"));
+    enrol(&app.login(&user).await).await;
+
+    let mut stranger = app.session();
+    let form = stranger.get("/password/forgot").await;
+    stranger.csrf = csrf_in(&form.body).unwrap();
+    stranger
+        .post("/password/forgot", &[("email", &user.email)])
+        .await;
+    let mail = &app.smtp.as_ref().unwrap().wait_for(1, 10).await[0];
+    let text = mail.part("text/plain");
+    let at = text.find("/password/reset/").expect("a reset link");
+    let token: String = text[at + "/password/reset/".len()..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    let link = format!("/password/reset/{token}");
+
+    let mut holder = app.session();
+    let page = holder.get(&link).await;
+    holder.csrf = csrf_in(&page.body).unwrap();
+    let password = "mật khẩu mới của lãnh đạo ban";
+    let set = holder
+        .post(
+            &link,
+            &[("new_password", password), ("confirm_password", password)],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    assert_eq!(set.location.as_deref(), Some("/login/second-factor"));
+    assert_eq!(holder.get("/review").await.status, StatusCode::SEE_OTHER);
 }
