@@ -14,7 +14,7 @@ use super::admin::require_admin;
 use super::auth::{ensure_session, with_cookie};
 use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, now, page, see_other, with_db, Renderer};
-use crate::auth::session::{self, random_token, session_cookie};
+use crate::auth::session::{random_token, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
 use crate::config::Config;
 use crate::db::sessions::SessionRow;
