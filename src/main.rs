@@ -153,7 +153,8 @@ fn add_user(
             true,
         ),
     };
-    check_new_password(&password).map_err(|p| format!("the password is refused: {p}"))?;
+    check_new_password(&password, email.as_str())
+        .map_err(|p| format!("the password is refused: {p}"))?;
     let now = chrono::Utc::now().naive_utc();
     NewUser {
         email: email.as_str().to_owned(),

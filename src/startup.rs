@@ -81,6 +81,7 @@ impl Application {
             App::new()
                 .wrap(from_fn(middleware::render_error_pages))
                 .wrap(from_fn(middleware::refuse_cross_site))
+                .wrap(from_fn(routes::second_factor::require_enrolment))
                 .wrap(from_fn(middleware::load_session))
                 .wrap(middleware::security_headers())
                 .wrap(Compress::default())

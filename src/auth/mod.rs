@@ -2,6 +2,7 @@
 
 pub mod csrf;
 pub mod password;
+pub mod second_factor;
 pub mod session;
 pub mod throttle;
 

@@ -10,6 +10,7 @@ pub mod fields;
 pub mod items;
 pub mod outbox;
 pub mod schema;
+pub mod second_factors;
 pub mod seed;
 pub mod sessions;
 pub mod tokens;

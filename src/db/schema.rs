@@ -136,6 +136,8 @@ diesel::table! {
         flash -> Nullable<Text>,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
+        // Issue 8 (second factor): the user whose code this session waits for.
+        pending_user_id -> Nullable<Integer>,
     }
 }
 
@@ -197,6 +199,47 @@ diesel::joinable!(item_events -> items (item_id));
 diesel::joinable!(item_events -> users (actor_id));
 diesel::joinable!(sessions -> users (user_id));
 
+// Issue 8: the second factor and the audit log (2026-12-02-000200_second_factor).
+diesel::table! {
+    second_factors (user_id) {
+        user_id -> Integer,
+        secret_encrypted -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_used_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Integer,
+        user_id -> Integer,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    second_factor_settings (id) {
+        id -> Integer,
+        drafters_required -> Bool,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        actor_id -> Nullable<Integer>,
+        action -> Text,
+        target_user_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(second_factors -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
+// End of issue 8's block.
+
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
     fields,
@@ -211,4 +254,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     outbox,
     account_tokens,
+    second_factors,
+    recovery_codes,
+    second_factor_settings,
+    audit_log,
 );

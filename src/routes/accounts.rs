@@ -14,7 +14,7 @@ use super::admin::require_admin;
 use super::auth::{ensure_session, with_cookie};
 use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, now, page, see_other, with_db, Renderer};
-use crate::auth::session::{self, random_token, session_cookie};
+use crate::auth::session::{random_token, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
 use crate::config::Config;
 use crate::db::sessions::SessionRow;
@@ -173,7 +173,7 @@ async fn set_password_by_link(
     };
     let (catalog, lang) = (renderer.catalog(), visit.lang);
     let mut errors = FormErrors::default();
-    if let Err(problem) = check_new_password(&form.new_password) {
+    if let Err(problem) = check_new_password(&form.new_password, &user.email) {
         errors.add("new_password", catalog, lang, problem.message_key());
     }
     if form.new_password != form.confirm_password {
@@ -208,13 +208,14 @@ async fn set_password_by_link(
             if let Some(old) = &old_session {
                 SessionRow::delete(conn, old)?;
             }
-            let started = session::start(conn, &secret, Some(user_id), lang, at)?;
+            // An enrolled user still gives their code (second factor, issue 8).
+            let (started, next) = super::second_factor::start_login(conn, &secret, user_id, lang)?;
             flash(conn, &started.id_hash, flash_key)?;
-            Ok(Some(started.id))
+            Ok(Some((started.id, next)))
         })
     })
     .await?;
-    let Some(id) = started else {
+    let Some((id, next)) = started else {
         // Another request used the link between our check and our update.
         return link_not_usable(&pool, &renderer, &visit).await;
     };
@@ -223,7 +224,7 @@ async fn set_password_by_link(
         purpose = purpose.as_str(),
         "password set from an emailed link"
     );
-    with_cookie(see_other("/"), Some(session_cookie(&config, id)))
+    with_cookie(see_other(next), Some(session_cookie(&config, id)))
 }
 
 /// `GET /invite/{token}`: the invited user chooses a password.

@@ -449,7 +449,7 @@ fn check_user(
                     "admin_error_password_with_invite",
                 );
             }
-        } else if let Err(problem) = check_new_password(&form.password) {
+        } else if let Err(problem) = check_new_password(&form.password, &form.email) {
             errors.add("password", catalog, lang, problem.message_key());
         }
     }

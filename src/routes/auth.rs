@@ -92,6 +92,10 @@ pub async fn login_form(
     let new_cookie = ensure_session(&pool, &config, &mut visit).await?;
     let mut context = Context::new();
     context.insert("form", &LoginForm::default());
+    context.insert(
+        "second_factor_optional",
+        &(config.environment == crate::config::Environment::Development),
+    );
     let response = page(
         &pool,
         &renderer,
@@ -164,15 +168,17 @@ pub async fn login(
     let old_session = visit.id_hash.clone();
     let user_id = user.user_id();
     let lang = Lang::from_code(&user.locale);
-    let id = with_db(&pool, move |conn| {
+    let (id, next) = with_db(&pool, move |conn| {
         throttle::clear(conn, &keys[..1])?;
         if let Some(old) = old_session {
             SessionRow::delete(conn, &old)?;
         }
-        Ok(session::start(conn, &secret, Some(user_id), lang, now())?.id)
+        // With a second factor the new session waits for the code.
+        let (started, next) = super::second_factor::start_login(conn, &secret, user_id, lang)?;
+        Ok((started.id, next))
     })
     .await?;
-    let mut response = see_other("/");
+    let mut response = see_other(next);
     response
         .add_cookie(&session_cookie(&config, id))
         .map_err(|e| AppError::Unexpected(e.to_string()))?;
@@ -242,7 +248,7 @@ pub async fn change_password(
     let lang = current.visit.lang;
     let catalog = renderer.catalog();
     let mut errors = FormErrors::default();
-    if let Err(problem) = check_new_password(&form.new_password) {
+    if let Err(problem) = check_new_password(&form.new_password, &current.user.email) {
         errors.add("new_password", catalog, lang, problem.message_key());
     }
     if form.new_password != form.confirm_password {

@@ -11,6 +11,7 @@ pub mod middleware;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
+pub mod second_factor;
 
 use actix_web::web;
 
@@ -25,6 +26,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/language", web::post().to(auth::set_language))
         .route("/account/password", web::get().to(auth::password_form))
         .route("/account/password", web::post().to(auth::change_password))
+        // Second factor (issue 8): the code after the password, enrolment
+        .route(
+            "/login/second-factor",
+            web::get().to(second_factor::login_code_form),
+        )
+        .route(
+            "/login/second-factor",
+            web::post().to(second_factor::login_code),
+        )
+        .route(
+            "/account/second-factor",
+            web::get().to(second_factor::enrol_form),
+        )
+        .route(
+            "/account/second-factor",
+            web::post().to(second_factor::enrol),
+        )
         // Delegate
         .route("/my", web::get().to(queues::mine))
         .route("/proposals/new", web::get().to(delegate::new_proposal))
@@ -103,6 +121,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::post().to(admin::create_user))
         .route("/admin/users/{id}", web::get().to(admin::edit_user))
         .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route(
+            "/admin/users/{id}/second-factor/reset",
+            web::post().to(second_factor::reset),
+        )
+        .route(
+            "/admin/second-factor",
+            web::get().to(second_factor::admin_page),
+        )
+        .route(
+            "/admin/second-factor",
+            web::post().to(second_factor::set_policy),
+        )
         .route("/admin/bodies", web::get().to(admin::bodies))
         .route("/admin/bodies/new", web::get().to(admin::new_body))
         .route("/admin/bodies", web::post().to(admin::create_body))

@@ -111,16 +111,23 @@ pub async fn spawn_app() -> TestApp {
 /// it looks every 50 ms, retries after 1 s (doubling), and takes over a claim left
 /// unfinished after 2 s.
 pub async fn spawn_app_with(mail: MailServer) -> TestApp {
-    spawn(mail, None).await
+    spawn(mail, Environment::Development, None).await
+}
+
+/// Starts the app as in production (the second factor enforced).
+pub async fn spawn_production_app() -> TestApp {
+    spawn(MailServer::Up, Environment::Production, None).await
 }
 
 /// Starts the app on a new database seeded as `SEED_DEMO` seeds it: the reference
 /// data and the demo accounts (all with `password`) and items.
 pub async fn spawn_demo_app(password: &str) -> TestApp {
-    spawn(MailServer::Up, Some(password)).await
+    spawn(MailServer::Up, Environment::Development, Some(password)).await
 }
 
-async fn spawn(mail: MailServer, demo_password: Option<&str>) -> TestApp {
+/// Starts the app with its mail server up or down, in `environment`, with the demo
+/// data when `demo_password` is given.
+async fn spawn(mail: MailServer, environment: Environment, demo_password: Option<&str>) -> TestApp {
     let (database_url, database) = create_database();
     let smtp = match mail {
         MailServer::Up => Some(SmtpServer::start().await),
@@ -134,7 +141,7 @@ async fn spawn(mail: MailServer, demo_password: Option<&str>) -> TestApp {
         bind_addr: format!("127.0.0.1:{port}"),
         base_url: format!("http://127.0.0.1:{port}"),
         secret_key: SecretKey::new(random_token().into_bytes()),
-        environment: Environment::Development,
+        environment,
         seed_demo: demo_password.is_some(),
         db_pool_size: 8,
         smtp_url: Some(Secret::new(format!("smtp://127.0.0.1:{smtp_port}"))),

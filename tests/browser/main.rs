@@ -25,5 +25,6 @@ mod journeys;
 mod phone;
 mod print;
 mod screenshots;
+mod second_factor;
 mod valid_html;
 mod webdriver;
