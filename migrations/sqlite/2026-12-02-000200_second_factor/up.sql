@@ -14,7 +14,7 @@ CREATE TABLE second_factors (
     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     secret_encrypted TEXT NOT NULL,
     confirmed_at TIMESTAMP,
-    last_used_step INTEGER,
+    last_used_step BIGINT,
     created_at TIMESTAMP NOT NULL
 );
 
