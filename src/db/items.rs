@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
 use super::{DbConnection, MultiBackend};
-use crate::domain::{Action, BodyId, FieldId, ItemId, ItemStatus, UserId};
-use crate::error::AppError;
+use crate::domain::{Action, BodyId, FieldId, ItemId, ItemStatus, Satisfaction, UserId};
+use super::{ConflictKind, StoreError};
 
 /// One item, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -35,8 +35,8 @@ pub struct Item {
     pub field_id: i32,
     /// Units the delegate names as concerned (free text).
     pub related_units: String,
-    /// Status name; see [`ItemStatus`].
-    pub status: String,
+    /// Where the item stands.
+    pub status: ItemStatus,
     /// The body that answers (chủ trì).
     pub lead_body_id: Option<i32>,
     /// The item this one was merged into.
@@ -54,7 +54,7 @@ pub struct Item {
     /// Last change.
     pub updated_at: NaiveDateTime,
     /// The delegate's verdict on the answer.
-    pub satisfaction: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
     /// The delegate's comment on the answer.
     pub satisfaction_comment: Option<String>,
     /// Reference, title and content folded for diacritic-free search.
@@ -85,7 +85,7 @@ pub struct NewItem {
     /// Related units.
     pub related_units: String,
     /// Initial status.
-    pub status: String,
+    pub status: ItemStatus,
     /// Lead body from the routing table.
     pub lead_body_id: Option<i32>,
     /// Filing time.
@@ -209,9 +209,9 @@ pub struct ItemPage {
 }
 
 impl Item {
-    /// The parsed status.
+    /// Where the item stands (an unknown stored value fails the row's read).
     pub fn status(&self) -> ItemStatus {
-        self.status.parse().unwrap_or(ItemStatus::Submitted)
+        self.status
     }
 
     /// The typed id.
@@ -351,21 +351,21 @@ impl Item {
         from: ItemStatus,
         action: Action,
         now: NaiveDateTime,
-    ) -> Result<ItemStatus, AppError> {
+    ) -> Result<ItemStatus, StoreError> {
         let to = from
             .apply(action)
-            .map_err(|_| AppError::Conflict("error_transition"))?;
+            .map_err(|_| StoreError::Conflict(ConflictKind::Transition))?;
         let changed = diesel::update(
             items::table
                 .filter(items::id.eq(id.0))
-                .filter(items::status.eq(from.as_str())),
+                .filter(items::status.eq(from)),
         )
-        .set((items::status.eq(to.as_str()), items::updated_at.eq(now)))
+        .set((items::status.eq(to), items::updated_at.eq(now)))
         .execute(conn)?;
         if changed == 1 {
             Ok(to)
         } else {
-            Err(AppError::Conflict("error_transition"))
+            Err(StoreError::Conflict(ConflictKind::Transition))
         }
     }
 }
@@ -413,11 +413,10 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
         scoped(items::table.into_boxed(), scope)
     };
     if let Some(status) = filter.status {
-        query = query.filter(items::status.eq(status.as_str()));
+        query = query.filter(items::status.eq(status));
     }
     if !filter.statuses.is_empty() {
-        let names: Vec<&'static str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-        query = query.filter(items::status.eq_any(names));
+        query = query.filter(items::status.eq_any(filter.statuses.clone()));
     }
     if let Some(field) = filter.field {
         query = query.filter(items::field_id.eq(field.0));
@@ -435,10 +434,9 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
         );
     }
     if let Some(now) = filter.overdue_at {
-        let waiting: Vec<&'static str> = ItemStatus::ALL
+        let waiting: Vec<ItemStatus> = ItemStatus::ALL
             .into_iter()
             .filter(|s| s.awaits_answer())
-            .map(|s| s.as_str())
             .collect();
         query = query
             .filter(items::deadline.lt(now))
@@ -456,8 +454,8 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
     if filter.triage {
         query = query.filter(
             items::status
-                .eq(ItemStatus::Submitted.as_str())
-                .or(items::status.eq(ItemStatus::Routed.as_str()).and(
+                .eq(ItemStatus::Submitted)
+                .or(items::status.eq(ItemStatus::Routed).and(
                     items::lead_body_id.eq_any(
                         bodies::table
                             .filter(bodies::is_coordinating.eq(true))

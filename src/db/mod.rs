@@ -5,6 +5,7 @@ pub mod answers;
 pub mod bodies;
 pub mod conferences;
 pub mod connection;
+pub mod error;
 pub mod events;
 pub mod fields;
 pub mod items;
@@ -12,6 +13,7 @@ pub mod outbox;
 pub mod schema;
 pub mod seed;
 pub mod sessions;
+mod stored;
 pub mod tokens;
 pub mod users;
 pub mod workflow;
@@ -20,3 +22,4 @@ pub use connection::{
     connect, is_unique_violation, refresh_planner_statistics, run_migrations, write_transaction,
     DatabaseTarget, DbConnection, DbPool, MultiBackend,
 };
+pub use error::{ConflictKind, DatabaseFailure, StoreError};

@@ -37,7 +37,13 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
-        muted_notices -> Text,
+    }
+}
+
+diesel::table! {
+    muted_notices (user_id, event) {
+        user_id -> Integer,
+        event -> Text,
     }
 }
 
@@ -196,6 +202,7 @@ diesel::joinable!(notes -> users (author_id));
 diesel::joinable!(item_events -> items (item_id));
 diesel::joinable!(item_events -> users (actor_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(muted_notices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
@@ -211,4 +218,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     outbox,
     account_tokens,
+    muted_notices,
 );

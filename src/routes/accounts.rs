@@ -386,9 +386,7 @@ pub async fn forgot(
         };
         write_transaction(conn, |conn| {
             let purpose = TokenPurpose::PasswordReset;
-            Ok(tokens::send_link(
-                conn, &secret, &base_url, &user, purpose, at,
-            )?)
+            tokens::send_link(conn, &secret, &base_url, &user, purpose, at)
         })?;
         tracing::info!(account = %mask_email(&address), "password reset link queued");
         Ok(())
@@ -605,7 +603,7 @@ pub async fn import(
                     email: row.email.clone(),
                     full_name: row.full_name.clone(),
                     unit: row.unit.clone(),
-                    role: Role::Delegate.as_str().to_owned(),
+                    role: Role::Delegate,
                     body_id: None,
                     password_hash: hash.clone(),
                     locale: Lang::Vi.code().to_owned(),

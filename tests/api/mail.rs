@@ -3,7 +3,7 @@
 
 use crate::helpers::{spawn_app, spawn_app_with, MailServer, TestApp, TestSession};
 use crate::smtp::{Mode, ReceivedMail, SmtpServer};
-use dialogue_desk::db::outbox::{self, MailEvent};
+use dialogue_desk::db::outbox::{self, MailEvent, MailStatus};
 use dialogue_desk::db::schema::outbox as outbox_table;
 use dialogue_desk::domain::Role;
 use diesel::prelude::*;
@@ -208,8 +208,8 @@ async fn with_the_mail_server_down_the_answer_waits_and_goes_out_once_it_is_back
     )
     .unwrap();
     assert_eq!(retrying.len(), 1);
-    assert_eq!(retrying[0].status, "retrying");
-    assert!(retrying[0].last_error.is_some());
+    assert_eq!(retrying[0].0.status, MailStatus::Retrying);
+    assert!(retrying[0].0.last_error.is_some());
     let smtp = SmtpServer::start_on(app.smtp_port).await;
     let mails = wait_for_answer(&smtp, &user.email, ANSWER_SUBJECT_VI, 15).await;
     assert_eq!(mails.len(), 1);
