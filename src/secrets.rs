@@ -94,6 +94,9 @@ mod tests {
 
     #[test]
     fn a_debug_print_hides_the_key() {
-        assert_eq!(format!("{:?}", SecretKey::new(vec![1; 32])), "SecretKey(<hidden>)");
+        assert_eq!(
+            format!("{:?}", SecretKey::new(vec![1; 32])),
+            "SecretKey(<hidden>)"
+        );
     }
 }

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
+use super::{ConflictKind, StoreError};
 use super::{DbConnection, MultiBackend};
 use crate::domain::{Action, BodyId, FieldId, ItemId, ItemStatus, Satisfaction, UserId};
-use super::{ConflictKind, StoreError};
 
 /// One item, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

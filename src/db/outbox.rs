@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::schema::{items, outbox};
 use super::users::User;
 use super::DbConnection;
-use crate::secrets::random_token;
 use crate::domain::ItemId;
+use crate::secrets::random_token;
 
 pub use crate::domain::{MailEvent, MailStatus};
 

@@ -12,9 +12,9 @@ use super::schema::bodies;
 use super::users::NewUser;
 use super::workflow::{self, Submission};
 use super::DbConnection;
-use crate::secrets::{hash_password, random_token};
-use crate::domain::{Actor, BodyId, ConferenceId, FieldId, ItemId, Role, Satisfaction};
 use super::StoreError;
+use crate::domain::{Actor, BodyId, ConferenceId, FieldId, ItemId, Role, Satisfaction};
+use crate::secrets::{hash_password, random_token};
 
 /// The bodies named in the notice: code, Vietnamese, English, coordinating.
 const BODIES: [(&str, &str, &str, bool); 5] = [

@@ -10,8 +10,8 @@ use super::outbox::{self, NewMail};
 use super::schema::account_tokens;
 use super::users::User;
 use super::DbConnection;
-use crate::secrets::{keyed_hash, random_token, SecretKey};
 use crate::domain::UserId;
+use crate::secrets::{keyed_hash, random_token, SecretKey};
 
 pub use crate::domain::TokenPurpose;
 

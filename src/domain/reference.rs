@@ -93,8 +93,14 @@ mod tests {
 
     #[test]
     fn good_prefixes_are_accepted_and_upper_cased() {
-        assert_eq!(ReferencePrefix::parse("KN-2023").unwrap().as_str(), "KN-2023");
-        assert_eq!(ReferencePrefix::parse(" kn-2024-b ").unwrap().as_str(), "KN-2024-B");
+        assert_eq!(
+            ReferencePrefix::parse("KN-2023").unwrap().as_str(),
+            "KN-2023"
+        );
+        assert_eq!(
+            ReferencePrefix::parse(" kn-2024-b ").unwrap().as_str(),
+            "KN-2024-B"
+        );
         assert_eq!(ReferencePrefix::parse("DD").unwrap().as_str(), "DD");
     }
 
@@ -105,8 +111,14 @@ mod tests {
             ReferencePrefix::parse("KN-ABCDEFGHIJKLMNOPQRSTUV"),
             Err(PrefixProblem::TooLong)
         );
-        for bad in ["KN--2023", "-KN", "KN-", "KN 2023", "KN_2023", "2023-KN", "KỲ"] {
-            assert_eq!(ReferencePrefix::parse(bad), Err(PrefixProblem::BadShape), "{bad}");
+        for bad in [
+            "KN--2023", "-KN", "KN-", "KN 2023", "KN_2023", "2023-KN", "KỲ",
+        ] {
+            assert_eq!(
+                ReferencePrefix::parse(bad),
+                Err(PrefixProblem::BadShape),
+                "{bad}"
+            );
         }
     }
 
@@ -117,6 +129,9 @@ mod tests {
             assert_eq!(split_reference(&reference), Some((prefix, number)));
         }
         // Two conferences of one year with different prefixes cannot clash.
-        assert_ne!(format_reference("KN-2023", 1), format_reference("KN-2023-B", 1));
+        assert_ne!(
+            format_reference("KN-2023", 1),
+            format_reference("KN-2023-B", 1)
+        );
     }
 }

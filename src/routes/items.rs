@@ -524,7 +524,15 @@ pub async fn reply_to_satisfaction(
         id,
         input,
         "flash_reply_sent",
-        move |conn, actor, reply| Ok(workflow::reply_to_satisfaction(conn, actor, id, &reply, now())?),
+        move |conn, actor, reply| {
+            Ok(workflow::reply_to_satisfaction(
+                conn,
+                actor,
+                id,
+                &reply,
+                now(),
+            )?)
+        },
     )
     .await
 }
@@ -638,7 +646,15 @@ pub async fn return_to_drafting(
         id,
         input,
         "flash_returned",
-        move |conn, actor, comment| Ok(workflow::return_to_drafting(conn, actor, id, &comment, now())?),
+        move |conn, actor, comment| {
+            Ok(workflow::return_to_drafting(
+                conn,
+                actor,
+                id,
+                &comment,
+                now(),
+            )?)
+        },
     )
     .await
 }
@@ -742,7 +758,13 @@ pub async fn add_coordinating_body(
         "flash_coordinating_added",
         move |conn, actor| {
             let body = active_body(conn, Some(body))?;
-            Ok(workflow::add_coordinating_body(conn, actor, id, body, now())?)
+            Ok(workflow::add_coordinating_body(
+                conn,
+                actor,
+                id,
+                body,
+                now(),
+            )?)
         },
     )
     .await
@@ -913,7 +935,14 @@ pub async fn follow_implementation(
         input,
         "flash_implementation",
         move |conn, actor, comment| {
-            Ok(workflow::follow_implementation(conn, actor, id, done, &comment, now())?)
+            Ok(workflow::follow_implementation(
+                conn,
+                actor,
+                id,
+                done,
+                &comment,
+                now(),
+            )?)
         },
     )
     .await

@@ -15,6 +15,8 @@ pub use delegate::{rate, withdraw};
 pub use drafting::{
     approve, return_to_drafting, save_draft, save_draft_and_send_for_review, send_for_review,
 };
-pub use publication::{follow_implementation, publish, reply_to_satisfaction, send_back, PublishedItem};
+pub use publication::{
+    follow_implementation, publish, reply_to_satisfaction, send_back, PublishedItem,
+};
 pub use submit::{submit, Submission, Submitted};
 pub use triage::{add_coordinating_body, add_note, merge, reroute};
