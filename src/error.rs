@@ -7,6 +7,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::db::{ConflictKind, DatabaseFailure, StoreError};
+use crate::domain::PrefixProblem;
 
 /// What went wrong while serving a request.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +60,16 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::MergeTarget => "error_merge_target",
         ConflictKind::NoSatisfaction => "error_no_satisfaction",
         ConflictKind::PrefixTaken => "error_prefix_taken",
+    }
+}
+
+/// The text key that explains why a conference's reference prefix was refused,
+/// for the message beside the form field.
+pub fn prefix_problem_key(problem: PrefixProblem) -> &'static str {
+    match problem {
+        PrefixProblem::Empty => "error_prefix_empty",
+        PrefixProblem::TooLong => "error_prefix_too_long",
+        PrefixProblem::BadShape => "error_prefix_shape",
     }
 }
 
