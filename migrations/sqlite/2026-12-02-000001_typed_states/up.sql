@@ -164,13 +164,20 @@ CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
 -- conferences: each has its own reference prefix. The old shared `KN` plus the
 -- year becomes the prefix (`KN-2023`), so references keep their look; a second
 -- conference of the same prefix and year gets its id appended (`KN-2023-N5`).
-UPDATE conferences SET reference_prefix = reference_prefix || '-' || strftime('%Y', held_on)
-    || CASE WHEN EXISTS (
-        SELECT 1 FROM conferences AS earlier
-        WHERE earlier.reference_prefix = conferences.reference_prefix
-          AND strftime('%Y', earlier.held_on) = strftime('%Y', conferences.held_on)
-          AND earlier.id < conferences.id)
-       THEN '-N' || id ELSE '' END;
+-- The new prefixes are worked out from the old values first: an UPDATE's own
+-- subquery would see the rows it already changed.
+CREATE TEMP TABLE new_prefixes AS
+    SELECT id, reference_prefix || '-' || strftime('%Y', held_on)
+        || CASE WHEN EXISTS (
+            SELECT 1 FROM conferences AS earlier
+            WHERE earlier.reference_prefix = conferences.reference_prefix
+              AND strftime('%Y', earlier.held_on) = strftime('%Y', conferences.held_on)
+              AND earlier.id < conferences.id)
+           THEN '-N' || id ELSE '' END AS prefix
+    FROM conferences;
+UPDATE conferences
+    SET reference_prefix = (SELECT prefix FROM new_prefixes WHERE new_prefixes.id = conferences.id);
+DROP TABLE new_prefixes;
 CREATE UNIQUE INDEX conferences_reference_prefix ON conferences(reference_prefix);
 
 COMMIT;
