@@ -514,8 +514,17 @@ async fn check_import_now(
     let renderer = renderer.clone();
     let csv = csv.to_owned();
     with_db(pool, move |conn| {
-        let registered = |email: &str| Ok(User::find_by_email(conn, email)?.is_some());
-        check_import(&csv, registered, renderer.catalog(), lang)
+        // A first pass finds the paste's addresses; one query then says which are
+        // registered, instead of one query per row.
+        let rows = check_import(&csv, |_| Ok(false), renderer.catalog(), lang)?;
+        let emails: Vec<String> = rows.iter().flatten().map(|r| r.email.clone()).collect();
+        let known = User::existing_emails(conn, &emails)?;
+        check_import(
+            &csv,
+            |email| Ok(known.contains(email)),
+            renderer.catalog(),
+            lang,
+        )
     })
     .await
 }
