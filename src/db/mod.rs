@@ -8,6 +8,7 @@ pub mod connection;
 pub mod error;
 pub mod events;
 pub mod fields;
+mod item_lists;
 pub mod items;
 pub mod outbox;
 pub mod schema;
