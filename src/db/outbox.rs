@@ -221,6 +221,9 @@ pub fn resend_all_failed(conn: &mut DbConnection, now: NaiveDateTime) -> QueryRe
         .execute(conn)
 }
 
+/// A message of the outbox with the reference of the item it is about.
+pub type OutboxLine = (OutboxMessage, Option<String>);
+
 /// One page of the outbox, newest first, optionally of one status and one event,
 /// each message with the reference of the item it is about, all in one query.
 pub fn page(
@@ -229,7 +232,7 @@ pub fn page(
     event: Option<MailEvent>,
     offset: i64,
     limit: i64,
-) -> QueryResult<(Vec<(OutboxMessage, Option<String>)>, i64)> {
+) -> QueryResult<(Vec<OutboxLine>, i64)> {
     let mut counted = outbox::table.into_boxed();
     let mut listed = outbox::table.left_join(items::table).into_boxed();
     if let Some(status) = status {

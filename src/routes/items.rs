@@ -813,7 +813,10 @@ pub async fn publish_one(
         &current,
         id,
         "flash_published",
-        move |conn, actor| Ok(workflow::publish(conn, actor, &[id], now())?).map(drop),
+        move |conn, actor| {
+            workflow::publish(conn, actor, &[id], now())?;
+            Ok(())
+        },
     )
     .await
 }
