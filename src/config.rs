@@ -13,30 +13,7 @@ pub enum Environment {
     Production,
 }
 
-/// The server-side secret used to key session-id hashes. Never printed.
-#[derive(Clone)]
-pub struct SecretKey(Vec<u8>);
-
-impl SecretKey {
-    /// Minimum length of `SECRET_KEY`, in bytes.
-    pub const MIN_LEN: usize = 32;
-
-    /// Wraps raw key bytes.
-    pub fn new(bytes: Vec<u8>) -> SecretKey {
-        SecretKey(bytes)
-    }
-
-    /// The key bytes.
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretKey(<hidden>)")
-    }
-}
+pub use crate::secrets::SecretKey;
 
 /// A value that must not appear in logs, such as an SMTP URL with a password.
 #[derive(Clone)]

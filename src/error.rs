@@ -6,6 +6,9 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::db::{ConflictKind, DatabaseFailure, StoreError};
+use crate::domain::PrefixProblem;
+
 /// What went wrong while serving a request.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -31,6 +34,52 @@ pub enum AppError {
     /// Anything else that should not happen.
     #[error("unexpected error: {0}")]
     Unexpected(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
+            StoreError::Conflict(kind) => AppError::Conflict(conflict_key(kind)),
+            StoreError::Database(cause) => AppError::Database(cause),
+        }
+    }
+}
+
+/// The text key that explains a storage conflict to the user: the one place a
+/// conflict's kind meets its words.
+pub fn conflict_key(kind: ConflictKind) -> &'static str {
+    match kind {
+        ConflictKind::Transition => "error_transition",
+        ConflictKind::ConferenceClosed => "error_conference_closed",
+        ConflictKind::SameBody => "error_same_body",
+        ConflictKind::NoDraft => "error_no_draft",
+        ConflictKind::OwnDraft => "error_own_draft",
+        ConflictKind::MergeSelf => "error_merge_self",
+        ConflictKind::MergeTarget => "error_merge_target",
+        ConflictKind::NoSatisfaction => "error_no_satisfaction",
+        ConflictKind::PrefixTaken => "error_prefix_taken",
+    }
+}
+
+/// The text key that explains why a conference's reference prefix was refused,
+/// for the message beside the form field.
+pub fn prefix_problem_key(problem: PrefixProblem) -> &'static str {
+    match problem {
+        PrefixProblem::Empty => "error_prefix_empty",
+        PrefixProblem::TooLong => "error_prefix_too_long",
+        PrefixProblem::BadShape => "error_prefix_shape",
+    }
+}
+
+impl DatabaseFailure for AppError {
+    fn database_error(&self) -> Option<&diesel::result::Error> {
+        match self {
+            AppError::Database(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {

@@ -10,4 +10,5 @@ pub mod i18n;
 pub mod mail;
 pub mod render;
 pub mod routes;
+pub mod secrets;
 pub mod startup;

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
 use dialogue_desk::config::Config;
-use dialogue_desk::db::outbox::{self, MailEvent};
+use dialogue_desk::db::outbox::{self, MailEvent, MailStatus};
 use dialogue_desk::db::{bodies::Body, users::NewUser};
 use dialogue_desk::domain::credentials::{check_new_password, Email};
 use dialogue_desk::domain::Role;
@@ -160,7 +160,7 @@ fn add_user(
         email: email.as_str().to_owned(),
         full_name: name.trim().to_owned(),
         unit: String::new(),
-        role: role.as_str().to_owned(),
+        role,
         body_id,
         password_hash: hash_password(&password),
         locale: "vi".to_owned(),
@@ -207,14 +207,14 @@ fn send_test_mail(config: Config, address: &str) -> Result<(), String> {
         .map_err(|e| format!("{e:?}"))?;
     let (rows, _) =
         outbox::page(&mut conn, None, Some(MailEvent::Test), 0, 1).map_err(|e| e.to_string())?;
-    match rows.first() {
-        Some(row) if row.status == "sent" => {
+    match rows.first().map(|(row, _)| row) {
+        Some(row) if row.status == MailStatus::Sent => {
             println!("Sent to {}.", email.as_str());
             Ok(())
         }
         Some(row) => Err(format!(
             "not sent ({}): {}",
-            row.status,
+            row.status.as_str(),
             row.last_error.clone().unwrap_or_default()
         )),
         None => Err("the test message was not queued".to_owned()),

@@ -1,38 +1,12 @@
 //! Password hashing with argon2id at OWASP's parameters, kept off the async
 //! executor and capped in how many run at once.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
-/// OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1. Pinned here
-/// so a library default changing never weakens stored hashes.
-fn hasher() -> Argon2<'static> {
-    let params = Params::new(19_456, 2, 1, None).expect("argon2 parameters are valid");
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password into a PHC string (blocking; see [`Hashing`]).
-pub fn hash_password(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    hasher()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2 hashing with valid parameters cannot fail")
-        .to_string()
-}
-
-/// Checks a password against a stored PHC string (blocking).
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
-        Ok(parsed) => hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
+pub use crate::secrets::{hash_password, verify_password};
 
 /// A hash of a random password, checked when the email is unknown so that an
 /// unknown address costs the same time as a wrong password.

@@ -5,9 +5,6 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::{Duration, NaiveDateTime};
-use hmac::{Hmac, Mac};
-use rand::RngCore;
-use sha2::Sha256;
 use std::future::{ready, Ready};
 
 use crate::config::{Config, SecretKey};
@@ -24,18 +21,11 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 /// request.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-/// A random value of 32 bytes as hex: session ids, CSRF and form tokens.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
+pub use crate::secrets::random_token;
 
 /// The keyed hash under which a session id is stored.
 pub fn hash_session_id(secret: &SecretKey, id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC takes any key");
-    mac.update(id.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    crate::secrets::keyed_hash(secret, id)
 }
 
 /// The session cookie's name: `__Host-` prefixed when served over https, which

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::schema::bodies;
 use super::DbConnection;
 use crate::domain::BodyId;
-use crate::i18n::Lang;
+use crate::domain::Lang;
 
 /// A body that answers or coordinates items.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

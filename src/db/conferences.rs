@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::conferences;
-use super::DbConnection;
-use crate::domain::ConferenceId;
+use super::{is_unique_violation, ConflictKind, DbConnection, StoreError};
+use crate::domain::{ConferenceId, ReferencePrefix};
 
 /// A dialogue conference.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -27,7 +27,7 @@ pub struct Conference {
     pub response_days: i32,
     /// Whether delegates may file items now.
     pub open_for_submissions: bool,
-    /// Prefix of item references, such as `KN`.
+    /// Prefix of item references, such as `KN-2023`; unique across conferences.
     pub reference_prefix: String,
     /// The last reference number given out (gap-free counter).
     pub last_reference_number: i32,
@@ -86,6 +86,48 @@ impl Conference {
             .optional()
     }
 
+    /// Whether a conference other than `except` already uses `prefix`.
+    pub fn prefix_taken(
+        conn: &mut DbConnection,
+        prefix: &ReferencePrefix,
+        except: Option<ConferenceId>,
+    ) -> QueryResult<bool> {
+        let mut query = conferences::table
+            .filter(conferences::reference_prefix.eq(prefix.as_str()))
+            .into_boxed();
+        if let Some(except) = except {
+            query = query.filter(conferences::id.ne(except.0));
+        }
+        let count: i64 = query.count().get_result(conn)?;
+        Ok(count > 0)
+    }
+
+    /// Gives a conference a new reference prefix. Items already filed keep their
+    /// references; new ones take the new prefix. A prefix another conference uses is
+    /// a conflict ([`ConflictKind::PrefixTaken`]), whether seen first or reported by
+    /// the unique constraint in a race.
+    pub fn set_reference_prefix(
+        conn: &mut DbConnection,
+        id: ConferenceId,
+        prefix: &ReferencePrefix,
+    ) -> Result<(), StoreError> {
+        if Conference::prefix_taken(conn, prefix, Some(id))? {
+            return Err(StoreError::Conflict(ConflictKind::PrefixTaken));
+        }
+        let outcome = diesel::update(conferences::table.find(id.0))
+            .set(conferences::reference_prefix.eq(prefix.as_str()))
+            .execute(conn)
+            .map_err(StoreError::from);
+        match outcome {
+            Ok(0) => Err(StoreError::NotFound),
+            Ok(_) => Ok(()),
+            Err(ref error) if is_unique_violation(error) => {
+                Err(StoreError::Conflict(ConflictKind::PrefixTaken))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// Takes the next reference number. Called inside the submission's transaction:
     /// the row lock (PostgreSQL) or the write lock (SQLite) makes concurrent
     /// submissions queue, and a rolled-back submission gives its number back, so
@@ -102,10 +144,29 @@ impl Conference {
 }
 
 impl ConferenceForm {
-    /// Adds a conference and returns its id.
+    /// Adds a conference with the first free default prefix (`KN-<year>`, then
+    /// `KN-<year>-B`, `-C`, …) and returns its id; an administrator may choose
+    /// another with [`Conference::set_reference_prefix`].
     pub fn insert(&self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<ConferenceId> {
+        let prefix = free_default_prefix(conn, self.held_on.year())?;
+        self.insert_with_prefix(conn, &prefix, now)
+    }
+
+    /// Adds a conference with the administrator's prefix. A prefix another
+    /// conference uses is refused by the database's unique constraint; the caller
+    /// may check first with [`Conference::prefix_taken`].
+    pub fn insert_with_prefix(
+        &self,
+        conn: &mut DbConnection,
+        prefix: &ReferencePrefix,
+        now: NaiveDateTime,
+    ) -> QueryResult<ConferenceId> {
         diesel::insert_into(conferences::table)
-            .values((self, conferences::created_at.eq(now)))
+            .values((
+                self,
+                conferences::reference_prefix.eq(prefix.as_str()),
+                conferences::created_at.eq(now),
+            ))
             .returning(conferences::id)
             .get_result(conn)
             .map(ConferenceId)
@@ -117,4 +178,18 @@ impl ConferenceForm {
             .set(self)
             .execute(conn)
     }
+}
+
+/// The first default prefix for a conference of `year` that no conference uses.
+fn free_default_prefix(conn: &mut DbConnection, year: i32) -> QueryResult<ReferencePrefix> {
+    let base = ReferencePrefix::for_year(year);
+    let variants =
+        ('B'..='Z').filter_map(|letter| ReferencePrefix::parse(&format!("{base}-{letter}")).ok());
+    for candidate in std::iter::once(base.clone()).chain(variants) {
+        if !Conference::prefix_taken(conn, &candidate, None)? {
+            return Ok(candidate);
+        }
+    }
+    // After 25 conferences of one year, the unique constraint speaks.
+    Ok(base)
 }

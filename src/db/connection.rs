@@ -7,7 +7,7 @@ use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::time::Duration;
 
-use crate::error::AppError;
+use super::error::DatabaseFailure;
 
 /// A connection to either engine; which one is decided by `DATABASE_URL`.
 #[derive(diesel::MultiConnection)]
@@ -154,15 +154,16 @@ const WRITE_ATTEMPTS: u32 = 8;
 /// lost a race with a concurrent writer (SQLite's "database is locked", a
 /// PostgreSQL serialization failure or deadlock). `work` must therefore be safe to
 /// repeat: it only talks to the database.
-pub fn write_transaction<T>(
+pub fn write_transaction<T, E: DatabaseFailure>(
     conn: &mut DbConnection,
-    mut work: impl FnMut(&mut DbConnection) -> Result<T, AppError>,
-) -> Result<T, AppError> {
+    mut work: impl FnMut(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
     let mut attempt = 1;
     loop {
         match conn.transaction(|conn| work(conn)) {
-            Err(AppError::Database(ref error))
-                if is_write_conflict(error) && attempt < WRITE_ATTEMPTS =>
+            Err(ref error)
+                if error.database_error().is_some_and(is_write_conflict)
+                    && attempt < WRITE_ATTEMPTS =>
             {
                 attempt += 1;
                 std::thread::sleep(Duration::from_millis(5 * u64::from(attempt * attempt)));
@@ -188,10 +189,10 @@ fn is_write_conflict(error: &diesel::result::Error) -> bool {
 }
 
 /// Whether an error is a unique-constraint violation (a duplicate).
-pub fn is_unique_violation(error: &AppError) -> bool {
+pub fn is_unique_violation(error: &impl DatabaseFailure) -> bool {
     matches!(
-        error,
-        AppError::Database(diesel::result::Error::DatabaseError(
+        error.database_error(),
+        Some(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _
         ))

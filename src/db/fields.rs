@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::schema::fields;
 use super::DbConnection;
 use crate::domain::FieldId;
-use crate::i18n::Lang;
+use crate::domain::Lang;
 
 /// A field of proposals, with the body that answers it by default.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

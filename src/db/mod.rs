@@ -5,14 +5,17 @@ pub mod answers;
 pub mod bodies;
 pub mod conferences;
 pub mod connection;
+pub mod error;
 pub mod events;
 pub mod fields;
+mod item_lists;
 pub mod items;
 pub mod outbox;
 pub mod schema;
 pub mod second_factors;
 pub mod seed;
 pub mod sessions;
+mod stored;
 pub mod tokens;
 pub mod users;
 pub mod workflow;
@@ -21,3 +24,4 @@ pub use connection::{
     connect, is_unique_violation, refresh_planner_statistics, run_migrations, write_transaction,
     DatabaseTarget, DbConnection, DbPool, MultiBackend,
 };
+pub use error::{ConflictKind, DatabaseFailure, StoreError};

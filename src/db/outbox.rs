@@ -5,153 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::outbox;
+use super::schema::{items, outbox};
 use super::users::User;
 use super::DbConnection;
-use crate::auth::session::random_token;
 use crate::domain::ItemId;
+use crate::secrets::random_token;
 
-/// Why an email is sent; each has templates under `templates/emails/<name>/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailEvent {
-    /// Delegate: receipt of a new item, with its reference.
-    ItemReceived,
-    /// Delegate: the answer is published (its text is in the mail).
-    AnswerPublished,
-    /// Delegate: the item went to another body.
-    ItemRerouted,
-    /// Delegate: the item was merged into another.
-    ItemMerged,
-    /// Delegate: the withdrawal is confirmed.
-    ItemWithdrawn,
-    /// Delegate: staff replied to their satisfaction comment.
-    SatisfactionReply,
-    /// Body staff: a new item in the body's queue.
-    NewInQueue,
-    /// Approver: a draft waits for approval.
-    ReviewWaiting,
-    /// Drafter: the approver returned the draft.
-    DraftReturned,
-    /// Body staff: the coordinator sent an approved answer back.
-    SentBack,
-    /// Coordinator: an item needs triage.
-    TriageNeeded,
-    /// A new user: set your password.
-    Invitation,
-    /// Forgot password: a reset link.
-    PasswordReset,
-    /// `dialogue-desk mail test`.
-    Test,
-}
-
-impl MailEvent {
-    /// Every event.
-    pub const ALL: [MailEvent; 14] = [
-        MailEvent::ItemReceived,
-        MailEvent::AnswerPublished,
-        MailEvent::ItemRerouted,
-        MailEvent::ItemMerged,
-        MailEvent::ItemWithdrawn,
-        MailEvent::SatisfactionReply,
-        MailEvent::NewInQueue,
-        MailEvent::ReviewWaiting,
-        MailEvent::DraftReturned,
-        MailEvent::SentBack,
-        MailEvent::TriageNeeded,
-        MailEvent::Invitation,
-        MailEvent::PasswordReset,
-        MailEvent::Test,
-    ];
-
-    /// The stable name, stored and used as the template folder.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailEvent::ItemReceived => "item_received",
-            MailEvent::AnswerPublished => "answer_published",
-            MailEvent::ItemRerouted => "item_rerouted",
-            MailEvent::ItemMerged => "item_merged",
-            MailEvent::ItemWithdrawn => "item_withdrawn",
-            MailEvent::SatisfactionReply => "satisfaction_reply",
-            MailEvent::NewInQueue => "new_in_queue",
-            MailEvent::ReviewWaiting => "review_waiting",
-            MailEvent::DraftReturned => "draft_returned",
-            MailEvent::SentBack => "sent_back",
-            MailEvent::TriageNeeded => "triage_needed",
-            MailEvent::Invitation => "invitation",
-            MailEvent::PasswordReset => "password_reset",
-            MailEvent::Test => "test",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(name: &str) -> Option<MailEvent> {
-        MailEvent::ALL.into_iter().find(|e| e.as_str() == name)
-    }
-
-    /// The staff notices, which a user may turn off one by one.
-    pub const STAFF_NOTICES: [MailEvent; 5] = [
-        MailEvent::NewInQueue,
-        MailEvent::ReviewWaiting,
-        MailEvent::DraftReturned,
-        MailEvent::SentBack,
-        MailEvent::TriageNeeded,
-    ];
-
-    /// Staff notices a user may turn off; the delegate's mails and account mails
-    /// always go.
-    pub fn is_staff_notice(self) -> bool {
-        matches!(
-            self,
-            MailEvent::NewInQueue
-                | MailEvent::ReviewWaiting
-                | MailEvent::DraftReturned
-                | MailEvent::SentBack
-                | MailEvent::TriageNeeded
-        )
-    }
-}
-
-/// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailStatus {
-    /// Waiting for its first try.
-    Queued,
-    /// Claimed by a worker, being sent.
-    Sending,
-    /// Accepted by the mail server.
-    Sent,
-    /// A try failed for a passing reason; another is scheduled.
-    Retrying,
-    /// Refused for good, or out of tries; an administrator may resend it.
-    Failed,
-}
-
-impl MailStatus {
-    /// Every status, for filters.
-    pub const ALL: [MailStatus; 5] = [
-        MailStatus::Queued,
-        MailStatus::Sending,
-        MailStatus::Sent,
-        MailStatus::Retrying,
-        MailStatus::Failed,
-    ];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailStatus::Queued => "queued",
-            MailStatus::Sending => "sending",
-            MailStatus::Sent => "sent",
-            MailStatus::Retrying => "retrying",
-            MailStatus::Failed => "failed",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(name: &str) -> Option<MailStatus> {
-        MailStatus::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-}
+pub use crate::domain::{MailEvent, MailStatus};
 
 /// One message of the outbox.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -162,8 +22,8 @@ pub struct OutboxMessage {
     /// The local part of the Message-ID, fixed at enqueue so a resend is
     /// recognisable as the same message.
     pub message_id: String,
-    /// Event name; see [`MailEvent`].
-    pub event: String,
+    /// Why the mail is sent.
+    pub event: MailEvent,
     /// The item the mail is about.
     pub item_id: Option<i32>,
     /// The recipient's account, if any.
@@ -175,8 +35,8 @@ pub struct OutboxMessage {
     /// Extra template values (JSON), such as a link with a token.
     #[serde(skip)]
     pub payload: String,
-    /// Status name; see [`MailStatus`].
-    pub status: String,
+    /// Where the message stands.
+    pub status: MailStatus,
     /// Tries so far.
     pub attempts: i32,
     /// When it may be tried (again).
@@ -208,7 +68,9 @@ pub struct NewMail<'a> {
 /// Call it inside the transaction of the change that causes the mail.
 pub fn enqueue(conn: &mut DbConnection, mail: NewMail<'_>, now: NaiveDateTime) -> QueryResult<()> {
     let user = mail.recipient;
-    if !user.active || (mail.event.is_staff_notice() && user.mutes(mail.event.as_str())) {
+    if !user.active
+        || (mail.event.is_staff_notice() && User::mutes(conn, user.user_id(), mail.event)?)
+    {
         return Ok(());
     }
     enqueue_address(
@@ -238,13 +100,13 @@ pub fn enqueue_address(
     diesel::insert_into(outbox::table)
         .values((
             outbox::message_id.eq(random_token()),
-            outbox::event.eq(event.as_str()),
+            outbox::event.eq(event),
             outbox::item_id.eq(item.map(|i| i.0)),
             outbox::recipient_user_id.eq(user),
             outbox::recipient_email.eq(email),
             outbox::locale.eq(locale),
             outbox::payload.eq(payload.to_string()),
-            outbox::status.eq(MailStatus::Queued.as_str()),
+            outbox::status.eq(MailStatus::Queued),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
@@ -264,10 +126,10 @@ pub fn due(
     outbox::table
         .filter(
             outbox::status
-                .eq_any([MailStatus::Queued.as_str(), MailStatus::Retrying.as_str()])
+                .eq_any([MailStatus::Queued, MailStatus::Retrying])
                 .and(outbox::next_attempt_at.le(now))
                 .or(outbox::status
-                    .eq(MailStatus::Sending.as_str())
+                    .eq(MailStatus::Sending)
                     .and(outbox::claimed_at.lt(lease_cutoff))),
         )
         .order(outbox::next_attempt_at)
@@ -291,7 +153,7 @@ pub fn claim(
             .filter(outbox::attempts.eq(message.attempts)),
     )
     .set((
-        outbox::status.eq(MailStatus::Sending.as_str()),
+        outbox::status.eq(MailStatus::Sending),
         outbox::attempts.eq(message.attempts + 1),
         outbox::claimed_at.eq(now),
     ))
@@ -303,7 +165,7 @@ pub fn claim(
 pub fn mark_sent(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(MailStatus::Sent.as_str()),
+            outbox::status.eq(MailStatus::Sent),
             outbox::sent_at.eq(now),
             outbox::last_error.eq(None::<String>),
         ))
@@ -325,7 +187,7 @@ pub fn mark_failure(
     };
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(status.as_str()),
+            outbox::status.eq(status),
             outbox::last_error.eq(error),
             outbox::next_attempt_at.eq(retry_at.unwrap_or(now)),
         ))
@@ -338,10 +200,10 @@ pub fn resend(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResu
     diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq(MailStatus::Failed.as_str())),
+            .filter(outbox::status.eq(MailStatus::Failed)),
     )
     .set((
-        outbox::status.eq(MailStatus::Queued.as_str()),
+        outbox::status.eq(MailStatus::Queued),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(now),
     ))
@@ -350,39 +212,43 @@ pub fn resend(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResu
 
 /// Puts every failed message back in the queue.
 pub fn resend_all_failed(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(outbox::table.filter(outbox::status.eq(MailStatus::Failed.as_str())))
+    diesel::update(outbox::table.filter(outbox::status.eq(MailStatus::Failed)))
         .set((
-            outbox::status.eq(MailStatus::Queued.as_str()),
+            outbox::status.eq(MailStatus::Queued),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
         ))
         .execute(conn)
 }
 
-/// One page of the outbox, newest first, optionally of one status and one event.
+/// A message of the outbox with the reference of the item it is about.
+pub type OutboxLine = (OutboxMessage, Option<String>);
+
+/// One page of the outbox, newest first, optionally of one status and one event,
+/// each message with the reference of the item it is about, all in one query.
 pub fn page(
     conn: &mut DbConnection,
     status: Option<MailStatus>,
     event: Option<MailEvent>,
     offset: i64,
     limit: i64,
-) -> QueryResult<(Vec<OutboxMessage>, i64)> {
-    let filtered = || {
-        let mut query = outbox::table.into_boxed();
-        if let Some(status) = status {
-            query = query.filter(outbox::status.eq(status.as_str()));
-        }
-        if let Some(event) = event {
-            query = query.filter(outbox::event.eq(event.as_str()));
-        }
-        query
-    };
-    let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
+) -> QueryResult<(Vec<OutboxLine>, i64)> {
+    let mut counted = outbox::table.into_boxed();
+    let mut listed = outbox::table.left_join(items::table).into_boxed();
+    if let Some(status) = status {
+        counted = counted.filter(outbox::status.eq(status));
+        listed = listed.filter(outbox::status.eq(status));
+    }
+    if let Some(event) = event {
+        counted = counted.filter(outbox::event.eq(event));
+        listed = listed.filter(outbox::event.eq(event));
+    }
+    let total = counted.count().get_result(conn)?;
+    let rows = listed
         .order(outbox::id.desc())
         .offset(offset)
         .limit(limit)
-        .select(OutboxMessage::as_select())
+        .select((OutboxMessage::as_select(), items::reference.nullable()))
         .load(conn)?;
     Ok((rows, total))
 }

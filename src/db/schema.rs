@@ -37,7 +37,13 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
-        muted_notices -> Text,
+    }
+}
+
+diesel::table! {
+    muted_notices (user_id, event) {
+        user_id -> Integer,
+        event -> Text,
     }
 }
 
@@ -198,6 +204,7 @@ diesel::joinable!(notes -> users (author_id));
 diesel::joinable!(item_events -> items (item_id));
 diesel::joinable!(item_events -> users (actor_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(muted_notices -> users (user_id));
 
 // Issue 8: the second factor and the audit log (2026-12-02-000200_second_factor).
 diesel::table! {
@@ -254,6 +261,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttles,
     outbox,
     account_tokens,
+    muted_notices,
     second_factors,
     recovery_codes,
     second_factor_settings,

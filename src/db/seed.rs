@@ -12,10 +12,9 @@ use super::schema::bodies;
 use super::users::NewUser;
 use super::workflow::{self, Submission};
 use super::DbConnection;
-use crate::auth::password::hash_password;
-use crate::auth::session::random_token;
+use super::StoreError;
 use crate::domain::{Actor, BodyId, ConferenceId, FieldId, ItemId, Role, Satisfaction};
-use crate::error::AppError;
+use crate::secrets::{hash_password, random_token};
 
 /// The bodies named in the notice: code, Vietnamese, English, coordinating.
 const BODIES: [(&str, &str, &str, bool); 5] = [
@@ -99,7 +98,7 @@ const FIELDS: [(&str, &str, &str, &str); 8] = [
 ];
 
 /// Whether the database has no reference data yet.
-pub fn is_empty(conn: &mut DbConnection) -> Result<bool, AppError> {
+pub fn is_empty(conn: &mut DbConnection) -> Result<bool, StoreError> {
     let count: i64 = bodies::table.count().get_result(conn)?;
     Ok(count == 0)
 }
@@ -109,7 +108,7 @@ pub fn is_empty(conn: &mut DbConnection) -> Result<bool, AppError> {
 pub fn reference_data(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-) -> Result<ConferenceId, AppError> {
+) -> Result<ConferenceId, StoreError> {
     super::write_transaction(conn, |conn| {
         for (code, name_vi, name_en, is_coordinating) in BODIES {
             BodyForm {
@@ -165,7 +164,7 @@ fn add_user(
     (email, name, unit, role, body): Person<'_>,
     password_hash: &str,
     now: NaiveDateTime,
-) -> Result<Actor, AppError> {
+) -> Result<Actor, StoreError> {
     let body_id = match body {
         Some(code) => Body::find_by_code(conn, code)?.map(|b| b.id),
         None => None,
@@ -174,7 +173,7 @@ fn add_user(
         email: email.to_owned(),
         full_name: name.to_owned(),
         unit: unit.to_owned(),
-        role: role.as_str().to_owned(),
+        role,
         body_id,
         password_hash: password_hash.to_owned(),
         locale: "vi".to_owned(),
@@ -198,7 +197,7 @@ pub fn demo_data(
     conference: ConferenceId,
     password: &str,
     now: NaiveDateTime,
-) -> Result<Vec<DemoAccount>, AppError> {
+) -> Result<Vec<DemoAccount>, StoreError> {
     let hash = hash_password(password);
     let people = [
         ("admin@demo.vn", "Quản trị hệ thống", "", Role::Admin, None),
@@ -443,7 +442,7 @@ pub fn demo_data(
     let organizing = BodyId(
         Body::find_by_code(conn, "TCTU")?
             .map(|b| b.id)
-            .ok_or(AppError::NotFound)?,
+            .ok_or(StoreError::NotFound)?,
     );
     workflow::add_coordinating_body(conn, &coordinator, ids[9], organizing, later(2))?;
     // Item 5: the Propaganda Department's answer waits for its approver.
@@ -459,7 +458,7 @@ pub fn demo_data(
     let office = BodyId(
         Body::find_by_code(conn, "VPTU")?
             .map(|b| b.id)
-            .ok_or(AppError::NotFound)?,
+            .ok_or(StoreError::NotFound)?,
     );
     workflow::add_coordinating_body(conn, &coordinator, ids[5], office, later(1))?;
     // The demo's history happened "in the past": it sends no mail.
@@ -473,7 +472,7 @@ pub fn seed_if_empty(
     with_demo: bool,
     demo_password: Option<&str>,
     now: NaiveDateTime,
-) -> Result<Option<Vec<DemoAccount>>, AppError> {
+) -> Result<Option<Vec<DemoAccount>>, StoreError> {
     if !is_empty(conn)? {
         return Ok(None);
     }

@@ -2,62 +2,18 @@
 //! mail carries a random token; this table holds only a keyed hash of it, so a copy
 //! of the database opens no account.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::outbox::{self, MailEvent, NewMail};
+use super::outbox::{self, NewMail};
 use super::schema::account_tokens;
 use super::users::User;
 use super::DbConnection;
-use crate::auth::session::{hash_session_id, random_token};
-use crate::config::SecretKey;
 use crate::domain::UserId;
+use crate::secrets::{keyed_hash, random_token, SecretKey};
 
-/// What a token lets its holder do: set the first password of an invited account,
-/// or a new one after forgetting it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenPurpose {
-    /// A new account's first password.
-    Invitation,
-    /// A forgotten password.
-    PasswordReset,
-}
-
-impl TokenPurpose {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenPurpose::Invitation => "invitation",
-            TokenPurpose::PasswordReset => "password_reset",
-        }
-    }
-
-    /// How long a new token works: three days to accept an invitation, one hour
-    /// for a reset (OWASP's Forgot Password Cheat Sheet advises a short life).
-    pub fn valid_for(self) -> Duration {
-        match self {
-            TokenPurpose::Invitation => Duration::hours(72),
-            TokenPurpose::PasswordReset => Duration::hours(1),
-        }
-    }
-
-    /// The mail that carries the link.
-    pub fn mail_event(self) -> MailEvent {
-        match self {
-            TokenPurpose::Invitation => MailEvent::Invitation,
-            TokenPurpose::PasswordReset => MailEvent::PasswordReset,
-        }
-    }
-
-    /// The path of the link, under the site's base URL.
-    pub fn path(self, token: &str) -> String {
-        match self {
-            TokenPurpose::Invitation => format!("/invite/{token}"),
-            TokenPurpose::PasswordReset => format!("/password/reset/{token}"),
-        }
-    }
-}
+pub use crate::domain::TokenPurpose;
 
 /// A stored token.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -67,8 +23,8 @@ pub struct AccountToken {
     pub token_hash: String,
     /// Whose account it opens.
     pub user_id: i32,
-    /// `invitation` or `password_reset`.
-    pub purpose: String,
+    /// What the token is for.
+    pub purpose: TokenPurpose,
     /// It works until then.
     pub expires_at: NaiveDateTime,
     /// When it was used; a used token never works again.
@@ -79,7 +35,7 @@ pub struct AccountToken {
 
 /// The keyed hash under which a token is stored (the same HMAC as session ids).
 pub fn hash_token(secret: &SecretKey, token: &str) -> String {
-    hash_session_id(secret, token)
+    keyed_hash(secret, token)
 }
 
 impl AccountToken {
@@ -106,7 +62,7 @@ impl AccountToken {
             .values((
                 account_tokens::token_hash.eq(hash_token(secret, &token)),
                 account_tokens::user_id.eq(user.0),
-                account_tokens::purpose.eq(purpose.as_str()),
+                account_tokens::purpose.eq(purpose),
                 account_tokens::expires_at.eq(now + purpose.valid_for()),
                 account_tokens::created_at.eq(now),
             ))
@@ -125,7 +81,7 @@ impl AccountToken {
     ) -> QueryResult<Option<AccountToken>> {
         account_tokens::table
             .filter(account_tokens::token_hash.eq(hash_token(secret, token)))
-            .filter(account_tokens::purpose.eq(purpose.as_str()))
+            .filter(account_tokens::purpose.eq(purpose))
             .filter(account_tokens::used_at.is_null())
             .filter(account_tokens::expires_at.gt(now))
             .select(AccountToken::as_select())
@@ -145,7 +101,7 @@ impl AccountToken {
         let changed = diesel::update(
             account_tokens::table
                 .filter(account_tokens::token_hash.eq(token_hash))
-                .filter(account_tokens::purpose.eq(purpose.as_str()))
+                .filter(account_tokens::purpose.eq(purpose))
                 .filter(account_tokens::used_at.is_null())
                 .filter(account_tokens::expires_at.gt(now)),
         )
@@ -168,7 +124,7 @@ impl AccountToken {
             .filter(account_tokens::expires_at.gt(now))
             .into_boxed();
         if let Some(purpose) = purpose {
-            query = query.filter(account_tokens::purpose.eq(purpose.as_str()));
+            query = query.filter(account_tokens::purpose.eq(purpose));
         }
         query.set(account_tokens::expires_at.eq(now)).execute(conn)
     }
@@ -208,6 +164,7 @@ pub fn send_link(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     #[test]
     fn invitations_last_three_days_and_resets_one_hour() {

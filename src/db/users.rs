@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{sessions, users};
+use super::schema::{muted_notices, sessions, users};
 use super::DbConnection;
-use crate::domain::{BodyId, Role, UserId};
+use crate::domain::{BodyId, MailEvent, Role, UserId};
 
 /// A person who logs in to the desk.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -20,8 +20,8 @@ pub struct User {
     pub full_name: String,
     /// The delegate's unit (đơn vị), free text.
     pub unit: String,
-    /// Role name; see [`Role`].
-    pub role: String,
+    /// What the user does on the desk.
+    pub role: Role,
     /// The body a staff member works in.
     pub body_id: Option<i32>,
     /// argon2id PHC string.
@@ -35,9 +35,6 @@ pub struct User {
     pub created_at: NaiveDateTime,
     /// When the password last changed.
     pub password_changed_at: NaiveDateTime,
-    /// The staff notices (mail event names, comma-separated) the user turned off.
-    /// The delegate's own mails and account mails are always sent.
-    pub muted_notices: String,
 }
 
 /// A new account.
@@ -50,8 +47,8 @@ pub struct NewUser {
     pub full_name: String,
     /// Unit, for delegates.
     pub unit: String,
-    /// Role name.
-    pub role: String,
+    /// Role.
+    pub role: Role,
     /// Body, for staff.
     pub body_id: Option<i32>,
     /// argon2id PHC string.
@@ -74,8 +71,8 @@ pub struct UserChanges {
     pub full_name: String,
     /// Unit, for delegates.
     pub unit: String,
-    /// Role name.
-    pub role: String,
+    /// Role.
+    pub role: Role,
     /// Body, for staff.
     pub body_id: Option<i32>,
     /// Whether the account can log in.
@@ -83,9 +80,9 @@ pub struct UserChanges {
 }
 
 impl User {
-    /// The parsed role; an unknown stored value is treated as the least powerful.
+    /// What the user does on the desk (an unknown stored value fails the row's read).
     pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Delegate)
+        self.role
     }
 
     /// The typed id.
@@ -162,10 +159,9 @@ impl User {
         body: i32,
         roles: &[Role],
     ) -> QueryResult<Vec<User>> {
-        let names: Vec<&'static str> = roles.iter().map(|r| r.as_str()).collect();
         users::table
             .filter(users::body_id.eq(body))
-            .filter(users::role.eq_any(names))
+            .filter(users::role.eq_any(roles))
             .filter(users::active.eq(true))
             .order(users::id)
             .select(User::as_select())
@@ -175,27 +171,79 @@ impl User {
     /// Every active user with `role`.
     pub fn with_role(conn: &mut DbConnection, role: Role) -> QueryResult<Vec<User>> {
         users::table
-            .filter(users::role.eq(role.as_str()))
+            .filter(users::role.eq(role))
             .filter(users::active.eq(true))
             .order(users::id)
             .select(User::as_select())
             .load(conn)
     }
 
-    /// Whether the user turned off the notice named `event`.
-    pub fn mutes(&self, event: &str) -> bool {
-        self.muted_notices.split(',').any(|muted| muted == event)
+    /// The staff notices the user turned off. The delegate's own mails and account
+    /// mails are always sent.
+    pub fn muted_notices(conn: &mut DbConnection, id: UserId) -> QueryResult<Vec<MailEvent>> {
+        muted_notices::table
+            .filter(muted_notices::user_id.eq(id.0))
+            .order(muted_notices::event)
+            .select(muted_notices::event)
+            .load(conn)
     }
 
-    /// Stores which staff notices the user turned off.
+    /// Whether the user turned off `event`.
+    pub fn mutes(conn: &mut DbConnection, id: UserId, event: MailEvent) -> QueryResult<bool> {
+        let rows: i64 = muted_notices::table
+            .filter(muted_notices::user_id.eq(id.0))
+            .filter(muted_notices::event.eq(event))
+            .count()
+            .get_result(conn)?;
+        Ok(rows > 0)
+    }
+
+    /// Stores which staff notices the user turned off (replacing the old choice).
+    /// Only staff notices can be muted; other events in `muted` are ignored.
     pub fn set_muted_notices(
         conn: &mut DbConnection,
         id: UserId,
-        muted: &[&str],
-    ) -> QueryResult<usize> {
-        diesel::update(users::table.find(id.0))
-            .set(users::muted_notices.eq(muted.join(",")))
-            .execute(conn)
+        muted: &[MailEvent],
+    ) -> QueryResult<()> {
+        conn.transaction(|conn| {
+            diesel::delete(muted_notices::table.filter(muted_notices::user_id.eq(id.0)))
+                .execute(conn)?;
+            let mut events: Vec<MailEvent> = muted
+                .iter()
+                .copied()
+                .filter(|event| event.is_staff_notice())
+                .collect();
+            events.sort_by_key(|event| event.as_str());
+            events.dedup();
+            for event in events {
+                diesel::insert_into(muted_notices::table)
+                    .values((
+                        muted_notices::user_id.eq(id.0),
+                        muted_notices::event.eq(event),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Which of `emails` (already lower-cased) belong to an account, in one query:
+    /// what an import checks all its rows against.
+    pub fn existing_emails(
+        conn: &mut DbConnection,
+        emails: &[String],
+    ) -> QueryResult<std::collections::HashSet<String>> {
+        let mut found = std::collections::HashSet::new();
+        // Keep each statement's list of values well under SQLite's and
+        // PostgreSQL's limits on bound parameters.
+        for chunk in emails.chunks(500) {
+            let rows: Vec<String> = users::table
+                .filter(users::email.eq_any(chunk))
+                .select(users::email)
+                .load(conn)?;
+            found.extend(rows);
+        }
+        Ok(found)
     }
 
     /// Remembers the user's chosen language.

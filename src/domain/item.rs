@@ -21,10 +21,13 @@ pub const COMMENT_MAX_CHARS: usize = 5_000;
 /// Longest answer text, in characters.
 pub const ANSWER_MAX_CHARS: usize = 50_000;
 
-/// The human reference of an item, such as `KN-2023-0042`: prefix, the conference
-/// year and a number that counts up without gaps within the conference.
-pub fn format_reference(prefix: &str, year: i32, number: i32) -> String {
-    format!("{prefix}-{year}-{number:04}")
+/// The human reference of an item, such as `KN-2023-0042`: the conference's own
+/// prefix (`KN-2023`) and a number that counts up without gaps within the
+/// conference. Because a prefix never ends in a digits-only segment (see
+/// [`super::reference::ReferencePrefix`]) and prefixes are unique, two conferences
+/// can never produce the same reference.
+pub fn format_reference(prefix: &str, number: i32) -> String {
+    format!("{prefix}-{number:04}")
 }
 
 /// The date an answer is due: the conference's response period after submission.
@@ -63,12 +66,12 @@ impl Satisfaction {
 }
 
 impl FromStr for Satisfaction {
-    type Err = ();
+    type Err = super::UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Satisfaction::ALL
             .into_iter()
             .find(|level| level.as_str() == s)
-            .ok_or(())
+            .ok_or_else(|| super::UnknownName::new("satisfaction", s))
     }
 }
 
@@ -79,8 +82,8 @@ mod tests {
 
     #[test]
     fn references_are_zero_padded_to_four_digits() {
-        assert_eq!(format_reference("KN", 2023, 42), "KN-2023-0042");
-        assert_eq!(format_reference("KN", 2023, 12345), "KN-2023-12345");
+        assert_eq!(format_reference("KN-2023", 42), "KN-2023-0042");
+        assert_eq!(format_reference("KN-2023", 12345), "KN-2023-12345");
     }
 
     #[test]
@@ -96,7 +99,7 @@ mod tests {
     #[test]
     fn satisfaction_levels_round_trip() {
         for level in Satisfaction::ALL {
-            assert_eq!(level.as_str().parse::<Satisfaction>(), Ok(level));
+            assert_eq!(level.as_str().parse::<Satisfaction>().unwrap(), level);
         }
         assert!("meh".parse::<Satisfaction>().is_err());
     }

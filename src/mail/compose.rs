@@ -63,8 +63,7 @@ impl Composer {
         conn: &mut DbConnection,
         row: &OutboxMessage,
     ) -> Result<Message, AppError> {
-        let event = MailEvent::parse(&row.event)
-            .ok_or_else(|| AppError::Unexpected(format!("unknown mail event {}", row.event)))?;
+        let event = row.event;
         let lang = Lang::from_code(&row.locale);
         let mut context = Context::new();
         context.insert("t", self.renderer.catalog().texts(lang));

@@ -120,7 +120,7 @@ impl Worker {
                 Ok(()) => {
                     outbox::mark_sent(conn, message.id, at)?;
                     record_answer_emailed(conn, &message, at)?;
-                    tracing::info!(id = message.id, event = %message.event, "mail sent");
+                    tracing::info!(id = message.id, event = message.event.as_str(), "mail sent");
                 }
                 Err((permanent, error)) => {
                     let retry_at = (!permanent && attempts < settings.max_attempts)
@@ -153,7 +153,7 @@ fn record_answer_emailed(
     message: &OutboxMessage,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
-    if MailEvent::parse(&message.event) != Some(MailEvent::AnswerPublished) {
+    if message.event != MailEvent::AnswerPublished {
         return Ok(());
     }
     if let Some(item) = message.item_id {

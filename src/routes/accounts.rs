@@ -387,9 +387,7 @@ pub async fn forgot(
         };
         write_transaction(conn, |conn| {
             let purpose = TokenPurpose::PasswordReset;
-            Ok(tokens::send_link(
-                conn, &secret, &base_url, &user, purpose, at,
-            )?)
+            tokens::send_link(conn, &secret, &base_url, &user, purpose, at)
         })?;
         tracing::info!(account = %mask_email(&address), "password reset link queued");
         Ok(())
@@ -517,8 +515,17 @@ async fn check_import_now(
     let renderer = renderer.clone();
     let csv = csv.to_owned();
     with_db(pool, move |conn| {
-        let registered = |email: &str| Ok(User::find_by_email(conn, email)?.is_some());
-        check_import(&csv, registered, renderer.catalog(), lang)
+        // A first pass finds the paste's addresses; one query then says which are
+        // registered, instead of one query per row.
+        let rows = check_import(&csv, |_| Ok(false), renderer.catalog(), lang)?;
+        let emails: Vec<String> = rows.iter().flatten().map(|r| r.email.clone()).collect();
+        let known = User::existing_emails(conn, &emails)?;
+        check_import(
+            &csv,
+            |email| Ok(known.contains(email)),
+            renderer.catalog(),
+            lang,
+        )
     })
     .await
 }
@@ -606,7 +613,7 @@ pub async fn import(
                     email: row.email.clone(),
                     full_name: row.full_name.clone(),
                     unit: row.unit.clone(),
-                    role: Role::Delegate.as_str().to_owned(),
+                    role: Role::Delegate,
                     body_id: None,
                     password_hash: hash.clone(),
                     locale: Lang::Vi.code().to_owned(),

@@ -253,7 +253,7 @@ impl From<&User> for UserInput {
             email: user.email.clone(),
             full_name: user.full_name.clone(),
             unit: user.unit.clone(),
-            role: user.role.clone(),
+            role: user.role.as_str().to_owned(),
             body_id: user.body_id.map(|b| b.to_string()).unwrap_or_default(),
             password: String::new(),
             active: tick(user.active),
@@ -289,7 +289,7 @@ pub async fn users(
             email: u.email,
             full_name: u.full_name,
             unit: u.unit,
-            role: u.role,
+            role: u.role.as_str().to_owned(),
             active: u.active,
         })
         .collect();
@@ -512,7 +512,7 @@ async fn save_user(
                 let changes = UserChanges {
                     full_name: form.full_name.clone(),
                     unit: form.unit.clone(),
-                    role: role.as_str().to_owned(),
+                    role,
                     body_id,
                     active: ticked(&form.active),
                 };
@@ -533,7 +533,7 @@ async fn save_user(
                     email: email.as_str().to_owned(),
                     full_name: form.full_name.clone(),
                     unit: form.unit.clone(),
-                    role: role.as_str().to_owned(),
+                    role,
                     body_id,
                     password_hash,
                     locale: Lang::Vi.code().to_owned(),

@@ -222,8 +222,10 @@ pub async fn password_form(
     renderer: web::Data<Renderer>,
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
+    let user = current.user.user_id();
+    let muted = with_db(&pool, move |conn| Ok(User::muted_notices(conn, user)?)).await?;
     let mut context = Context::new();
-    context.insert("notices", &notice_choices(&current.user));
+    context.insert("notices", &notice_choices(&muted));
     page(
         &pool,
         &renderer,
@@ -264,9 +266,11 @@ pub async fn change_password(
         errors.add("current_password", catalog, lang, "error_current_password");
     }
     if !errors.is_empty() {
+        let user = current.user.user_id();
+        let muted = with_db(&pool, move |conn| Ok(User::muted_notices(conn, user)?)).await?;
         let mut context = Context::new();
         context.insert("errors", &errors);
-        context.insert("notices", &notice_choices(&current.user));
+        context.insert("notices", &notice_choices(&muted));
         return page(
             &pool,
             &renderer,
@@ -325,10 +329,10 @@ pub async fn set_language(
 }
 
 /// Each staff notice with whether the user receives it.
-fn notice_choices(user: &User) -> Vec<(&'static str, bool)> {
+fn notice_choices(muted: &[MailEvent]) -> Vec<(&'static str, bool)> {
     MailEvent::STAFF_NOTICES
         .iter()
-        .map(|event| (event.as_str(), !user.mutes(event.as_str())))
+        .map(|event| (event.as_str(), !muted.contains(event)))
         .collect()
 }
 
@@ -344,10 +348,9 @@ pub async fn set_notices(
         .filter(|(name, _)| name == "notice")
         .map(|(_, value)| value)
         .collect();
-    let muted: Vec<&'static str> = MailEvent::STAFF_NOTICES
-        .iter()
-        .map(|event| event.as_str())
-        .filter(|name| !wanted.iter().any(|w| w.as_str() == *name))
+    let muted: Vec<MailEvent> = MailEvent::STAFF_NOTICES
+        .into_iter()
+        .filter(|event| !wanted.iter().any(|w| w.as_str() == event.as_str()))
         .collect();
     let user = current.user.user_id();
     let session = current.session.clone();

@@ -159,7 +159,7 @@ pub async fn submit_proposal(
     };
     let actor = current.actor();
     let submitted = with_db(&pool, move |conn| {
-        workflow::submit(conn, &actor, &submission, now())
+        Ok(workflow::submit(conn, &actor, &submission, now())?)
     })
     .await?;
     tracing::info!(reference = %submitted.reference, "item submitted");
@@ -179,7 +179,7 @@ pub async fn submitted(
     let actor = current.actor();
     let id = ItemId(path.into_inner());
     let (item, _) = with_db(&pool, move |conn| {
-        workflow::load_for(conn, &actor, id, Operation::View)
+        Ok(workflow::load_for(conn, &actor, id, Operation::View)?)
     })
     .await?;
     let mut context = Context::new();

@@ -415,7 +415,7 @@ pub async fn withdraw(
         id,
         input,
         "flash_withdrawn",
-        move |conn, actor, reason| workflow::withdraw(conn, actor, id, &reason, now()),
+        move |conn, actor, reason| Ok(workflow::withdraw(conn, actor, id, &reason, now())?),
     )
     .await
 }
@@ -464,8 +464,8 @@ pub async fn rate(
         input,
         "flash_rated",
         move |conn, actor, comment| {
-            let level = level.map_err(|()| AppError::Conflict("error_choose_satisfaction"))?;
-            workflow::rate(conn, actor, id, level, &comment, now())
+            let level = level.map_err(|_| AppError::Conflict("error_choose_satisfaction"))?;
+            Ok(workflow::rate(conn, actor, id, level, &comment, now())?)
         },
     )
     .await
@@ -495,7 +495,7 @@ pub async fn add_note(
         id,
         input,
         "flash_note_added",
-        move |conn, actor, note| workflow::add_note(conn, actor, id, &note, now()),
+        move |conn, actor, note| Ok(workflow::add_note(conn, actor, id, &note, now())?),
     )
     .await
 }
@@ -524,7 +524,15 @@ pub async fn reply_to_satisfaction(
         id,
         input,
         "flash_reply_sent",
-        move |conn, actor, reply| workflow::reply_to_satisfaction(conn, actor, id, &reply, now()),
+        move |conn, actor, reply| {
+            Ok(workflow::reply_to_satisfaction(
+                conn,
+                actor,
+                id,
+                &reply,
+                now(),
+            )?)
+        },
     )
     .await
 }
@@ -570,9 +578,11 @@ pub async fn save_draft(
         input,
         flash_key,
         move |conn, actor, answer| {
-            workflow::save_draft(conn, actor, id, &answer, now())?;
+            // One transaction: the draft is never saved without being sent when asked.
             if and_review {
-                workflow::send_for_review(conn, actor, id, now())?;
+                workflow::save_draft_and_send_for_review(conn, actor, id, &answer, now())?;
+            } else {
+                workflow::save_draft(conn, actor, id, &answer, now())?;
             }
             Ok(())
         },
@@ -593,7 +603,7 @@ pub async fn send_for_review(
         &current,
         id,
         "flash_sent_for_review",
-        move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
+        move |conn, actor| Ok(workflow::send_for_review(conn, actor, id, now())?),
     )
     .await
 }
@@ -607,7 +617,7 @@ pub async fn approve(
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     act(&pool, &current, id, "flash_approved", move |conn, actor| {
-        workflow::approve(conn, actor, id, now())
+        Ok(workflow::approve(conn, actor, id, now())?)
     })
     .await
 }
@@ -636,7 +646,15 @@ pub async fn return_to_drafting(
         id,
         input,
         "flash_returned",
-        move |conn, actor, comment| workflow::return_to_drafting(conn, actor, id, &comment, now()),
+        move |conn, actor, comment| {
+            Ok(workflow::return_to_drafting(
+                conn,
+                actor,
+                id,
+                &comment,
+                now(),
+            )?)
+        },
     )
     .await
 }
@@ -692,7 +710,7 @@ pub async fn reroute(
         "flash_rerouted",
         move |conn, actor, reason| {
             let body = active_body(conn, body)?;
-            workflow::reroute(conn, actor, id, body, &reason, now())
+            Ok(workflow::reroute(conn, actor, id, body, &reason, now())?)
         },
     )
     .await
@@ -740,7 +758,13 @@ pub async fn add_coordinating_body(
         "flash_coordinating_added",
         move |conn, actor| {
             let body = active_body(conn, Some(body))?;
-            workflow::add_coordinating_body(conn, actor, id, body, now())
+            Ok(workflow::add_coordinating_body(
+                conn,
+                actor,
+                id,
+                body,
+                now(),
+            )?)
         },
     )
     .await
@@ -771,7 +795,7 @@ pub async fn send_back(
         id,
         input,
         "flash_sent_back",
-        move |conn, actor, comment| workflow::send_back(conn, actor, id, &comment, now()),
+        move |conn, actor, comment| Ok(workflow::send_back(conn, actor, id, &comment, now())?),
     )
     .await
 }
@@ -789,7 +813,10 @@ pub async fn publish_one(
         &current,
         id,
         "flash_published",
-        move |conn, actor| workflow::publish(conn, actor, &[id], now()).map(drop),
+        move |conn, actor| {
+            workflow::publish(conn, actor, &[id], now())?;
+            Ok(())
+        },
     )
     .await
 }
@@ -871,7 +898,7 @@ pub async fn merge(
         id,
         input,
         "flash_merged",
-        move |conn, actor, comment| workflow::merge(conn, actor, id, target, &comment, now()),
+        move |conn, actor, comment| Ok(workflow::merge(conn, actor, id, target, &comment, now())?),
     )
     .await
 }
@@ -911,7 +938,14 @@ pub async fn follow_implementation(
         input,
         "flash_implementation",
         move |conn, actor, comment| {
-            workflow::follow_implementation(conn, actor, id, done, &comment, now())
+            Ok(workflow::follow_implementation(
+                conn,
+                actor,
+                id,
+                done,
+                &comment,
+                now(),
+            )?)
         },
     )
     .await

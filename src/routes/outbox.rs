@@ -8,11 +8,10 @@ use tera::Context;
 
 use super::pages::{flash, now, page, see_other, with_db, Renderer};
 use crate::auth::{CsrfForm, CurrentUser};
-use crate::db::items::Item;
 use crate::db::outbox::{self, MailEvent, MailStatus};
 use crate::db::DbPool;
 use crate::domain::credentials::mask_email;
-use crate::domain::{ItemId, Role};
+use crate::domain::Role;
 use crate::error::AppError;
 
 /// Messages per page.
@@ -67,17 +66,14 @@ pub async fn list(
     let (lines, total) = with_db(&pool, move |conn| {
         let (rows, total) = outbox::page(conn, status, event, offset, PER_PAGE)?;
         let mut lines = Vec::with_capacity(rows.len());
-        for row in rows {
-            let item = match row.item_id {
-                Some(id) => Item::find(conn, ItemId(id))?.map(|i| (i.id, i.reference)),
-                None => None,
-            };
+        for (row, reference) in rows {
+            let item = row.item_id.zip(reference);
             lines.push(Line {
                 id: row.id,
                 recipient: mask_email(&row.recipient_email),
-                event: row.event,
+                event: row.event.as_str().to_owned(),
                 item,
-                status: row.status,
+                status: row.status.as_str().to_owned(),
                 attempts: row.attempts,
                 last_error: row.last_error,
                 created_at: row.created_at,

@@ -563,7 +563,7 @@ pub async fn set_policy(
                 None,
                 now(),
             )?;
-            Ok(())
+            Ok::<_, AppError>(())
         })?;
         flash(conn, &session, "flash_second_factor_policy_saved")
     })
@@ -596,7 +596,7 @@ pub async fn reset(
                 Some(target),
                 now(),
             )?;
-            Ok(())
+            Ok::<_, AppError>(())
         })?;
         flash(conn, &session, "flash_second_factor_reset")
     })

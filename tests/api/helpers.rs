@@ -191,7 +191,7 @@ impl TestApp {
             email: email.clone(),
             full_name: format!("Người dùng {}", role.as_str()),
             unit: "Sở Thử nghiệm".into(),
-            role: role.as_str().into(),
+            role,
             body_id,
             password_hash: hash_password(PASSWORD),
             locale: "vi".into(),

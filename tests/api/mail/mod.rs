@@ -3,13 +3,15 @@
 
 use crate::helpers::{spawn_app, spawn_app_with, MailServer, TestApp, TestSession};
 use crate::smtp::{Mode, ReceivedMail, SmtpServer};
-use dialogue_desk::db::outbox::{self, MailEvent};
+use dialogue_desk::db::outbox::{self, MailEvent, MailStatus};
 use dialogue_desk::db::schema::outbox as outbox_table;
 use dialogue_desk::domain::Role;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use std::collections::HashSet;
 use std::time::Duration;
+
+mod notices;
 
 const ANSWER_SUBJECT_VI: &str = "Đã có câu trả lời cho kiến nghị";
 
@@ -208,8 +210,8 @@ async fn with_the_mail_server_down_the_answer_waits_and_goes_out_once_it_is_back
     )
     .unwrap();
     assert_eq!(retrying.len(), 1);
-    assert_eq!(retrying[0].status, "retrying");
-    assert!(retrying[0].last_error.is_some());
+    assert_eq!(retrying[0].0.status, MailStatus::Retrying);
+    assert!(retrying[0].0.last_error.is_some());
     let smtp = SmtpServer::start_on(app.smtp_port).await;
     let mails = wait_for_answer(&smtp, &user.email, ANSWER_SUBJECT_VI, 15).await;
     assert_eq!(mails.len(), 1);
@@ -328,48 +330,6 @@ async fn several_workers_over_500_queued_messages_deliver_each_exactly_once() {
     assert_eq!(ids.len(), 500);
     let recipients: HashSet<&String> = mails_after.iter().flat_map(|m| &m.to).collect();
     assert_eq!(recipients.len(), 500);
-}
-
-#[tokio::test]
-async fn staff_hear_of_their_work_unless_they_turn_the_notices_off() {
-    let app = spawn_app().await;
-    let drafter_user = app.add_user(Role::Drafter, Some("TCTU"));
-    let quiet_user = app.add_user(Role::Drafter, Some("TCTU"));
-    let quiet = app.login(&quiet_user).await;
-    // The quiet drafter keeps every notice but the one about new items.
-    let off = quiet
-        .post(
-            "/account/notices",
-            &[
-                ("notice", "review_waiting"),
-                ("notice", "draft_returned"),
-                ("notice", "sent_back"),
-            ],
-        )
-        .await;
-    assert_eq!(off.status, StatusCode::SEE_OTHER);
-    let delegate = app.login(&app.add_user(Role::Delegate, None)).await;
-    delegate
-        .submit_proposal(
-            "Việc mới",
-            "Nội dung việc mới cho đơn vị.",
-            app.field_id("to-chuc-can-bo"),
-        )
-        .await;
-    let smtp = app.smtp.as_ref().unwrap();
-    let notices = wait_for_answer(smtp, &drafter_user.email, "Kiến nghị mới cho đơn vị", 10).await;
-    assert_eq!(notices.len(), 1);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(answer_mails_to(&smtp.received(), &quiet_user.email, "Kiến nghị mới").is_empty());
-    let page = quiet.get("/account/password").await;
-    assert!(
-        page.body.contains("value=\"new_in_queue\">"),
-        "shown unticked"
-    );
-    assert!(
-        page.body.contains("value=\"review_waiting\" checked"),
-        "shown ticked"
-    );
 }
 
 #[tokio::test]

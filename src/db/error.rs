@@ -1,0 +1,74 @@
+//! What went wrong in storage or in a workflow step, said in storage's own terms.
+//! The web ring (`crate::error`) alone turns it into a status and a text.
+
+/// Why a change to an item (or another record) was refused because of the state
+/// it found: someone else acted first, or the request does not fit the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConflictKind {
+    /// The item's state does not allow the step (anymore).
+    #[error("the item's state does not allow this step")]
+    Transition,
+    /// The conference takes no submissions now.
+    #[error("the conference is closed for submissions")]
+    ConferenceClosed,
+    /// The item already sits with that body.
+    #[error("the item already sits with that body")]
+    SameBody,
+    /// There is no draft to review or approve.
+    #[error("there is no draft")]
+    NoDraft,
+    /// Nobody approves a draft they wrote.
+    #[error("the approver wrote the draft")]
+    OwnDraft,
+    /// An item cannot be merged into itself.
+    #[error("an item cannot be merged into itself")]
+    MergeSelf,
+    /// The merge target is closed.
+    #[error("the merge target is closed")]
+    MergeTarget,
+    /// The delegate has given no satisfaction to reply to.
+    #[error("no satisfaction to reply to")]
+    NoSatisfaction,
+    /// Another conference already uses that reference prefix.
+    #[error("the reference prefix is taken")]
+    PrefixTaken,
+}
+
+/// The storage ring's error: what went wrong, with no HTTP in it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist, or is outside the actor's scope.
+    #[error("not found")]
+    NotFound,
+    /// The actor sees the record but may not do this to it.
+    #[error("forbidden")]
+    Forbidden,
+    /// The data's present state refuses the change.
+    #[error("conflict: {0}")]
+    Conflict(ConflictKind),
+    /// The database failed, or a row held a value the code does not know.
+    #[error("database error")]
+    Database(#[from] diesel::result::Error),
+}
+
+/// An error type that may carry a database error: what `write_transaction` needs to
+/// recognise a lost race (and retry) or a duplicate.
+pub trait DatabaseFailure: From<diesel::result::Error> {
+    /// The database error inside, if this is one.
+    fn database_error(&self) -> Option<&diesel::result::Error>;
+}
+
+impl DatabaseFailure for StoreError {
+    fn database_error(&self) -> Option<&diesel::result::Error> {
+        match self {
+            StoreError::Database(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl DatabaseFailure for diesel::result::Error {
+    fn database_error(&self) -> Option<&diesel::result::Error> {
+        Some(self)
+    }
+}

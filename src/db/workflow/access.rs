@@ -1,0 +1,67 @@
+//! The first and the common step of every change: the item as the actor may see
+//! it, how they stand to it, and a checked move of its state.
+
+use chrono::NaiveDateTime;
+
+use crate::db::answers;
+use crate::db::events::{EventKind, NewEvent};
+use crate::db::items::{Item, Scope};
+use crate::db::{DbConnection, StoreError};
+use crate::domain::{Action, Actor, ItemId, ItemStatus, Operation, Relation};
+
+/// Loads an item the actor may see and checks they may perform `operation` on it.
+/// An item outside the actor's scope is `NotFound`; one they see but may not act
+/// on is `Forbidden` (the web ring answers both alike).
+pub fn load_for(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: ItemId,
+    operation: Operation,
+) -> Result<(Item, Relation), StoreError> {
+    let item =
+        Item::find_visible(conn, id, Scope::for_actor(actor))?.ok_or(StoreError::NotFound)?;
+    let relation = relation(conn, actor, &item)?;
+    if actor.may(operation, relation) {
+        Ok((item, relation))
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+/// How `actor` stands to `item`.
+pub fn relation(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    item: &Item,
+) -> Result<Relation, StoreError> {
+    let coordinating_body = match actor.body {
+        Some(body) if actor.role.drafts() => {
+            answers::coordinating_bodies(conn, item.item_id())?.contains(&body.0)
+        }
+        _ => false,
+    };
+    Ok(Relation {
+        owner: item.delegate_id == actor.user.0,
+        lead_body: actor.body.is_some_and(|b| item.lead_body_id == Some(b.0)),
+        coordinating_body,
+    })
+}
+
+/// Moves the item by `action`, records the step and returns the new state.
+pub(super) fn step(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    item: &Item,
+    action: Action,
+    kind: EventKind,
+    comment: &str,
+    now: NaiveDateTime,
+) -> Result<ItemStatus, StoreError> {
+    let from = item.status;
+    let to = Item::transition(conn, item.item_id(), from, action, now)?;
+    NewEvent::new(item.item_id(), actor.user, kind, now)
+        .moved(from, to)
+        .comment(comment)
+        .insert(conn)?;
+    Ok(to)
+}

@@ -1,0 +1,22 @@
+//! Every change to an item, each one database transaction: load the item within
+//! the actor's scope, check the permission and the state move, write the change,
+//! its timeline entry and the mails it causes together. One file per area.
+
+mod access;
+mod delegate;
+mod drafting;
+mod notices;
+mod publication;
+mod submit;
+mod triage;
+
+pub use access::{load_for, relation};
+pub use delegate::{rate, withdraw};
+pub use drafting::{
+    approve, return_to_drafting, save_draft, save_draft_and_send_for_review, send_for_review,
+};
+pub use publication::{
+    follow_implementation, publish, reply_to_satisfaction, send_back, PublishedItem,
+};
+pub use submit::{submit, Submission, Submitted};
+pub use triage::{add_coordinating_body, add_note, merge, reroute};

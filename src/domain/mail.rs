@@ -1,0 +1,204 @@
+//! Mails as plain values: why one is sent, and where it stands in the outbox.
+
+use serde::Serialize;
+use std::str::FromStr;
+
+use super::UnknownName;
+
+/// Why an email is sent; each has templates under `templates/emails/<name>/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailEvent {
+    /// Delegate: receipt of a new item, with its reference.
+    ItemReceived,
+    /// Delegate: the answer is published (its text is in the mail).
+    AnswerPublished,
+    /// Delegate: the item went to another body.
+    ItemRerouted,
+    /// Delegate: the item was merged into another.
+    ItemMerged,
+    /// Delegate: the withdrawal is confirmed.
+    ItemWithdrawn,
+    /// Delegate: staff replied to their satisfaction comment.
+    SatisfactionReply,
+    /// Body staff: a new item in the body's queue.
+    NewInQueue,
+    /// Approver: a draft waits for approval.
+    ReviewWaiting,
+    /// Drafter: the approver returned the draft.
+    DraftReturned,
+    /// Body staff: the coordinator sent an approved answer back.
+    SentBack,
+    /// Body staff: the coordinator asked the body to coordinate on an item.
+    CoordinationRequested,
+    /// Coordinator: an item needs triage.
+    TriageNeeded,
+    /// A new user: set your password.
+    Invitation,
+    /// Forgot password: a reset link.
+    PasswordReset,
+    /// `dialogue-desk mail test`.
+    Test,
+}
+
+impl MailEvent {
+    /// Every event.
+    pub const ALL: [MailEvent; 15] = [
+        MailEvent::ItemReceived,
+        MailEvent::AnswerPublished,
+        MailEvent::ItemRerouted,
+        MailEvent::ItemMerged,
+        MailEvent::ItemWithdrawn,
+        MailEvent::SatisfactionReply,
+        MailEvent::NewInQueue,
+        MailEvent::ReviewWaiting,
+        MailEvent::DraftReturned,
+        MailEvent::SentBack,
+        MailEvent::CoordinationRequested,
+        MailEvent::TriageNeeded,
+        MailEvent::Invitation,
+        MailEvent::PasswordReset,
+        MailEvent::Test,
+    ];
+
+    /// The stable name, stored and used as the template folder.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailEvent::ItemReceived => "item_received",
+            MailEvent::AnswerPublished => "answer_published",
+            MailEvent::ItemRerouted => "item_rerouted",
+            MailEvent::ItemMerged => "item_merged",
+            MailEvent::ItemWithdrawn => "item_withdrawn",
+            MailEvent::SatisfactionReply => "satisfaction_reply",
+            MailEvent::NewInQueue => "new_in_queue",
+            MailEvent::ReviewWaiting => "review_waiting",
+            MailEvent::DraftReturned => "draft_returned",
+            MailEvent::SentBack => "sent_back",
+            MailEvent::CoordinationRequested => "coordination_requested",
+            MailEvent::TriageNeeded => "triage_needed",
+            MailEvent::Invitation => "invitation",
+            MailEvent::PasswordReset => "password_reset",
+            MailEvent::Test => "test",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<MailEvent> {
+        name.parse().ok()
+    }
+
+    /// The staff notices, which a user may turn off one by one.
+    pub const STAFF_NOTICES: [MailEvent; 6] = [
+        MailEvent::NewInQueue,
+        MailEvent::ReviewWaiting,
+        MailEvent::DraftReturned,
+        MailEvent::SentBack,
+        MailEvent::CoordinationRequested,
+        MailEvent::TriageNeeded,
+    ];
+
+    /// Staff notices a user may turn off; the delegate's mails and account mails
+    /// always go.
+    pub fn is_staff_notice(self) -> bool {
+        matches!(
+            self,
+            MailEvent::NewInQueue
+                | MailEvent::ReviewWaiting
+                | MailEvent::DraftReturned
+                | MailEvent::SentBack
+                | MailEvent::CoordinationRequested
+                | MailEvent::TriageNeeded
+        )
+    }
+}
+
+/// Where a message stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailStatus {
+    /// Waiting for its first try.
+    Queued,
+    /// Claimed by a worker, being sent.
+    Sending,
+    /// Accepted by the mail server.
+    Sent,
+    /// A try failed for a passing reason; another is scheduled.
+    Retrying,
+    /// Refused for good, or out of tries; an administrator may resend it.
+    Failed,
+}
+
+impl MailStatus {
+    /// Every status, for filters.
+    pub const ALL: [MailStatus; 5] = [
+        MailStatus::Queued,
+        MailStatus::Sending,
+        MailStatus::Sent,
+        MailStatus::Retrying,
+        MailStatus::Failed,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailStatus::Queued => "queued",
+            MailStatus::Sending => "sending",
+            MailStatus::Sent => "sent",
+            MailStatus::Retrying => "retrying",
+            MailStatus::Failed => "failed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<MailStatus> {
+        name.parse().ok()
+    }
+}
+
+impl FromStr for MailEvent {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MailEvent::ALL
+            .into_iter()
+            .find(|event| event.as_str() == s)
+            .ok_or_else(|| UnknownName::new("mail event", s))
+    }
+}
+
+impl FromStr for MailStatus {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MailStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownName::new("mail status", s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_names_round_trip_and_unknown_names_are_refused() {
+        for event in MailEvent::ALL {
+            assert_eq!(event.as_str().parse::<MailEvent>().unwrap(), event);
+        }
+        for status in MailStatus::ALL {
+            assert_eq!(status.as_str().parse::<MailStatus>().unwrap(), status);
+        }
+        assert!("spam".parse::<MailEvent>().is_err());
+        assert!("lost".parse::<MailStatus>().is_err());
+    }
+
+    #[test]
+    fn every_staff_notice_can_be_muted_and_no_other_mail_can() {
+        for event in MailEvent::ALL {
+            assert_eq!(
+                event.is_staff_notice(),
+                MailEvent::STAFF_NOTICES.contains(&event),
+                "{event:?}"
+            );
+        }
+    }
+}

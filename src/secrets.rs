@@ -1,0 +1,102 @@
+//! Random tokens, keyed hashes and password hashes: the few secret-handling
+//! primitives that both storage (`db`) and the web's sign-in (`auth`) use.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use std::fmt;
+
+/// The server-side secret that keys the hashes of session ids and account tokens.
+/// Never printed.
+#[derive(Clone)]
+pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    /// Minimum length of `SECRET_KEY`, in bytes.
+    pub const MIN_LEN: usize = 32;
+
+    /// Wraps raw key bytes.
+    pub fn new(bytes: Vec<u8>) -> SecretKey {
+        SecretKey(bytes)
+    }
+
+    /// The key bytes.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<hidden>)")
+    }
+}
+
+/// A random value of 32 bytes as hex: session ids, CSRF, form and account tokens,
+/// Message-IDs.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The keyed hash (HMAC-SHA256, hex) under which a session id or an account token
+/// is stored, so a copy of the database opens nothing.
+pub fn keyed_hash(secret: &SecretKey, value: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    mac.update(value.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1. Pinned here
+/// so a library default changing never weakens stored hashes.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19_456, 2, 1, None).expect("argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string (blocking; the web ring runs it through
+/// `auth::password::Hashing`).
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing with valid parameters cannot fail")
+        .to_string()
+}
+
+/// Checks a password against a stored PHC string (blocking).
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    match PasswordHash::new(stored) {
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_stored_only_as_keyed_hashes() {
+        let key = SecretKey::new(vec![7; 32]);
+        let other_key = SecretKey::new(vec![8; 32]);
+        let token = random_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(keyed_hash(&key, &token), token);
+        assert_eq!(keyed_hash(&key, &token), keyed_hash(&key, &token));
+        assert_ne!(keyed_hash(&key, &token), keyed_hash(&other_key, &token));
+    }
+
+    #[test]
+    fn a_debug_print_hides_the_key() {
+        assert_eq!(
+            format!("{:?}", SecretKey::new(vec![1; 32])),
+            "SecretKey(<hidden>)"
+        );
+    }
+}
