@@ -4,7 +4,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::Method;
-use actix_web::web::{self, Bytes};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -68,7 +68,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
 /// Whether a request may change state judged by where it comes from: browsers say
 /// so in `Sec-Fetch-Site` and `Origin`; a request from another site is refused.
-pub fn same_origin(req: &HttpRequest, config: &web::Data<Config>) -> bool {
+pub fn same_origin(req: &HttpRequest, config: &Config) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }

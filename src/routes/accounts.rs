@@ -10,23 +10,23 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tera::Context;
 
-use super::admin::require_admin;
 use super::auth::{ensure_session, with_cookie};
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{flash, now, page, see_other, with_db, Renderer};
+use super::pages::{flash, now, page, see_other, with_db};
 use crate::auth::session::{self, random_token, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
-use crate::config::Config;
 use crate::db::sessions::SessionRow;
 use crate::db::tokens::{self, AccountToken, TokenPurpose};
 use crate::db::users::{NewUser, User};
-use crate::db::{is_unique_violation, write_transaction, DbPool};
+use crate::db::{is_unique_violation, write_transaction};
 use crate::domain::credentials::{check_new_password, mask_email, Email};
 use crate::domain::csv::{is_header, parse_csv};
 use crate::domain::text::{char_len, normalize};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::{Catalog, Lang};
+use crate::routes::roles::Admin;
+use crate::routes::AppState;
 
 /// The hash stored for an account whose password nobody knows yet: a real argon2id
 /// hash of a random password that is thrown away. A login attempt on it costs the
@@ -55,17 +55,16 @@ fn plausible_token(token: &str) -> bool {
 
 /// The usable token behind a link and its active account, if both exist.
 async fn open_link(
-    pool: &web::Data<DbPool>,
-    config: &Config,
+    state: &AppState,
     token: &str,
     purpose: TokenPurpose,
 ) -> Result<Option<(AccountToken, User)>, AppError> {
     if !plausible_token(token) {
         return Ok(None);
     }
-    let secret = config.secret_key.clone();
+    let secret = state.config.secret_key.clone();
     let token = token.to_owned();
-    with_db(pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let Some(row) = AccountToken::find_usable(conn, &secret, &token, purpose, now())? else {
             return Ok(None);
         };
@@ -76,14 +75,9 @@ async fn open_link(
 }
 
 /// The one page for every link that does not work (unknown, used or expired).
-async fn link_not_usable(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
-    visit: &Visit,
-) -> Result<HttpResponse, AppError> {
+async fn link_not_usable(state: &AppState, visit: &Visit) -> Result<HttpResponse, AppError> {
     page(
-        pool,
-        renderer,
+        state,
         visit,
         "accounts/link_invalid.html",
         Context::new(),
@@ -94,8 +88,7 @@ async fn link_not_usable(
 
 /// Renders the set-password form of a link.
 async fn set_password_page(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     visit: &Visit,
     purpose: TokenPurpose,
     token: &str,
@@ -112,38 +105,27 @@ async fn set_password_page(
     } else {
         UNPROCESSABLE
     };
-    page(
-        pool,
-        renderer,
-        visit,
-        "accounts/set_password.html",
-        context,
-        status,
-    )
-    .await
+    page(state, visit, "accounts/set_password.html", context, status).await
 }
 
 /// `GET` of a link: the set-password form, or the page for a link that does not
 /// work. A visitor without a session gets one in the account's language, so the
 /// form carries a CSRF token and speaks the user's language.
 async fn link_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     mut visit: Visit,
     token: String,
     purpose: TokenPurpose,
 ) -> Result<HttpResponse, AppError> {
-    let Some((_, user)) = open_link(&pool, &config, &token, purpose).await? else {
-        return link_not_usable(&pool, &renderer, &visit).await;
+    let Some((_, user)) = open_link(&state, &token, purpose).await? else {
+        return link_not_usable(&state, &visit).await;
     };
     if visit.id_hash.is_none() {
         visit.lang = Lang::from_code(&user.locale);
     }
-    let cookie = ensure_session(&pool, &config, &mut visit).await?;
+    let cookie = ensure_session(&state, &mut visit).await?;
     let response = set_password_page(
-        &pool,
-        &renderer,
+        &state,
         &visit,
         purpose,
         &token,
@@ -159,19 +141,16 @@ async fn link_form(
 /// the user), ends the user's other tokens and logs this browser in afresh.
 #[expect(clippy::too_many_arguments, reason = "the extractors of one handler")]
 async fn set_password_by_link(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
+    state: web::Data<AppState>,
     visit: Visit,
     token: String,
     purpose: TokenPurpose,
     form: NewPasswordForm,
 ) -> Result<HttpResponse, AppError> {
-    let Some((row, user)) = open_link(&pool, &config, &token, purpose).await? else {
-        return link_not_usable(&pool, &renderer, &visit).await;
+    let Some((row, user)) = open_link(&state, &token, purpose).await? else {
+        return link_not_usable(&state, &visit).await;
     };
-    let (catalog, lang) = (renderer.catalog(), visit.lang);
+    let (catalog, lang) = (state.renderer.catalog(), visit.lang);
     let mut errors = FormErrors::default();
     if let Err(problem) = check_new_password(&form.new_password) {
         errors.add("new_password", catalog, lang, problem.message_key());
@@ -180,11 +159,11 @@ async fn set_password_by_link(
         errors.add("confirm_password", catalog, lang, "error_password_mismatch");
     }
     if !errors.is_empty() {
-        return set_password_page(&pool, &renderer, &visit, purpose, &token, &user, &errors).await;
+        return set_password_page(&state, &visit, purpose, &token, &user, &errors).await;
     }
 
-    let hash = hashing.hash(form.new_password).await?;
-    let secret = config.secret_key.clone();
+    let hash = state.hashing.hash(form.new_password).await?;
+    let secret = state.config.secret_key.clone();
     let old_session = visit.id_hash.clone();
     let user_id = user.user_id();
     // A successful reset also forgets the address's failed logins and reset
@@ -196,7 +175,7 @@ async fn set_password_by_link(
         TokenPurpose::Invitation => "accounts_flash_invitation_accepted",
         TokenPurpose::PasswordReset => "accounts_flash_password_reset",
     };
-    let started = with_db(&pool, move |conn| {
+    let started = with_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let at = now();
             if !AccountToken::consume(conn, &row.token_hash, purpose, at)? {
@@ -216,85 +195,59 @@ async fn set_password_by_link(
     .await?;
     let Some(id) = started else {
         // Another request used the link between our check and our update.
-        return link_not_usable(&pool, &renderer, &visit).await;
+        return link_not_usable(&state, &visit).await;
     };
     tracing::info!(
         user = user_id.0,
         purpose = purpose.as_str(),
         "password set from an emailed link"
     );
-    with_cookie(see_other("/"), Some(session_cookie(&config, id)))
+    with_cookie(see_other("/"), Some(session_cookie(&state.config, id)))
 }
 
 /// `GET /invite/{token}`: the invited user chooses a password.
 pub async fn invite_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    link_form(
-        pool,
-        renderer,
-        config,
-        visit,
-        token,
-        TokenPurpose::Invitation,
-    )
-    .await
+    link_form(state, visit, token, TokenPurpose::Invitation).await
 }
 
 /// `POST /invite/{token}`: sets the first password and logs the user in.
 pub async fn accept_invite(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
+    state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::Invitation;
-    set_password_by_link(pool, renderer, config, hashing, visit, token, purpose, form).await
+    set_password_by_link(state, visit, token, purpose, form).await
 }
 
 /// `GET /password/reset/{token}`: the user chooses a new password.
 pub async fn reset_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
-    link_form(
-        pool,
-        renderer,
-        config,
-        visit,
-        token,
-        TokenPurpose::PasswordReset,
-    )
-    .await
+    link_form(state, visit, token, TokenPurpose::PasswordReset).await
 }
 
 /// `POST /password/reset/{token}`: sets the new password, ends every other
 /// session of the user and logs this browser in.
 pub async fn reset_password(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
+    state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::PasswordReset;
-    set_password_by_link(pool, renderer, config, hashing, visit, token, purpose, form).await
+    set_password_by_link(state, visit, token, purpose, form).await
 }
 
 // ---------------------------------------------------------------------------
@@ -315,18 +268,15 @@ fn reset_throttle_key(email: &str) -> String {
 /// `GET /password/forgot`: asks for the address. Like the login form, a visitor
 /// without a session gets an anonymous one for the CSRF token.
 pub async fn forgot_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     mut visit: Visit,
 ) -> Result<HttpResponse, AppError> {
-    let cookie = ensure_session(&pool, &config, &mut visit).await?;
+    let cookie = ensure_session(&state, &mut visit).await?;
     let mut context = Context::new();
     context.insert("form", &ForgotForm::default());
     context.insert("errors", &FormErrors::default());
     let response = page(
-        &pool,
-        &renderer,
+        &state,
         &visit,
         "accounts/forgot.html",
         context,
@@ -342,9 +292,7 @@ pub async fn forgot_form(
 /// window further ones are quietly dropped, so the desk can neither be asked who
 /// has an account nor used to flood a mailbox.
 pub async fn forgot(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -353,7 +301,7 @@ pub async fn forgot(
         let mut errors = FormErrors::default();
         errors.add(
             "email",
-            renderer.catalog(),
+            state.renderer.catalog(),
             visit.lang,
             "accounts_error_email",
         );
@@ -361,8 +309,7 @@ pub async fn forgot(
         context.insert("form", &form);
         context.insert("errors", &errors);
         return page(
-            &pool,
-            &renderer,
+            &state,
             &visit,
             "accounts/forgot.html",
             context,
@@ -370,10 +317,10 @@ pub async fn forgot(
         )
         .await;
     };
-    let secret = config.secret_key.clone();
-    let base_url = config.base_url.clone();
+    let secret = state.config.secret_key.clone();
+    let base_url = state.config.base_url.clone();
     let address = email.as_str().to_owned();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         let at = now();
         let keys = [reset_throttle_key(&address)];
         if throttle::blocked_for(conn, &keys, at)?.is_some() {
@@ -398,8 +345,7 @@ pub async fn forgot(
     let minutes = TokenPurpose::PasswordReset.valid_for().num_minutes();
     context.insert("valid_minutes", &minutes.to_string());
     page(
-        &pool,
-        &renderer,
+        &state,
         &visit,
         "accounts/forgot_sent.html",
         context,
@@ -508,14 +454,14 @@ fn check_import(
 
 /// Checks the paste against the database (which addresses are registered).
 async fn check_import_now(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     csv: &str,
     lang: Lang,
 ) -> Result<Result<Vec<ImportRow>, String>, AppError> {
-    let renderer = renderer.clone();
+    let _renderer = state.renderer.clone();
     let csv = csv.to_owned();
-    with_db(pool, move |conn| {
+    let renderer = state.renderer.clone();
+    with_db(&state.pool, move |conn| {
         let registered = |email: &str| Ok(User::find_by_email(conn, email)?.is_some());
         check_import(&csv, registered, renderer.catalog(), lang)
     })
@@ -524,8 +470,7 @@ async fn check_import_now(
 
 /// Renders the import page: the paste, and once checked, the preview.
 async fn import_page(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     csv: &str,
     checked: Option<&Result<Vec<ImportRow>, String>>,
@@ -550,8 +495,7 @@ async fn import_page(
         }
     }
     page(
-        pool,
-        renderer,
+        state,
         &current.visit,
         "accounts/import.html",
         context,
@@ -562,12 +506,10 @@ async fn import_page(
 
 /// `GET /admin/users/import`: the box to paste delegates into.
 pub async fn import_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    import_page(&pool, &renderer, &current, "", None).await
+    import_page(&state, &current, "", None).await
 }
 
 /// `POST /admin/users/import`: `step=preview` checks every row and saves nothing;
@@ -575,29 +517,25 @@ pub async fn import_form(
 /// if no row has a problem, creates every delegate with an invitation in one
 /// transaction. Otherwise it shows the preview again.
 pub async fn import(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     CsrfForm(form): CsrfForm<ImportForm>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let lang = current.visit.lang;
-    let checked = check_import_now(&pool, &renderer, &form.csv, lang).await?;
+    let checked = check_import_now(&state, &form.csv, lang).await?;
     let rows = match (&checked, form.step.as_str()) {
         (Ok(rows), "confirm") if rows.iter().all(|r| r.errors.is_empty()) => rows.clone(),
-        _ => return import_page(&pool, &renderer, &current, &form.csv, Some(&checked)).await,
+        _ => return import_page(&state, &current, &form.csv, Some(&checked)).await,
     };
 
     // One hash serves every new account: its password is random and thrown away,
     // and hashing hundreds would keep the administrator waiting for nothing.
-    let hash = unusable_password_hash(&hashing).await?;
-    let secret = config.secret_key.clone();
-    let base_url = config.base_url.clone();
+    let hash = unusable_password_hash(&state.hashing).await?;
+    let secret = state.config.secret_key.clone();
+    let base_url = state.config.base_url.clone();
     let session = current.session.clone();
     let count = rows.len();
-    let outcome = with_db(&pool, move |conn| {
+    let outcome = with_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let at = now();
             for row in &rows {
@@ -629,8 +567,8 @@ pub async fn import(
         }
         // Someone registered one of the addresses meanwhile: show why.
         Err(error) if is_unique_violation(&error) => {
-            let checked = check_import_now(&pool, &renderer, &form.csv, lang).await?;
-            import_page(&pool, &renderer, &current, &form.csv, Some(&checked)).await
+            let checked = check_import_now(&state, &form.csv, lang).await?;
+            import_page(&state, &current, &form.csv, Some(&checked)).await
         }
         Err(error) => Err(error),
     }

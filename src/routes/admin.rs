@@ -12,20 +12,21 @@ use validator::Validate;
 
 use super::accounts::unusable_password_hash;
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{flash, now, page, see_other, with_db, Renderer};
-use crate::auth::{CsrfForm, CurrentUser, Hashing};
-use crate::config::Config;
+use super::pages::{flash, now, page, see_other, with_db};
+use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::{Body, BodyForm};
 use crate::db::conferences::{Conference, ConferenceForm};
 use crate::db::fields::{Field, FieldForm};
 use crate::db::tokens::{self, TokenPurpose};
 use crate::db::users::{NewUser, User, UserChanges};
-use crate::db::{is_unique_violation, write_transaction, DbConnection, DbPool};
+use crate::db::{is_unique_violation, write_transaction, DbConnection};
 use crate::domain::credentials::{check_new_password, Email};
 use crate::domain::text::normalize;
 use crate::domain::{BodyId, ConferenceId, FieldId, Role, UserId};
 use crate::error::AppError;
 use crate::i18n::{Catalog, Lang};
+use crate::routes::roles::Admin;
+use crate::routes::AppState;
 
 /// Accounts per page of the user list.
 pub const USERS_PER_PAGE: i64 = 50;
@@ -35,15 +36,6 @@ const CODE_MAX_CHARS: usize = 40;
 const SORT_ORDER_MAX: i32 = 100_000;
 /// Shortest and longest response period of a conference, in days.
 const RESPONSE_DAYS: std::ops::RangeInclusive<i32> = 1..=365;
-
-/// Refuses anyone but an administrator.
-pub fn require_admin(current: &CurrentUser) -> Result<(), AppError> {
-    if current.user.role() == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Shared by the four areas
@@ -114,8 +106,7 @@ impl Area {
 /// Renders an area's add (`id` None) or edit form: status 200 when there are no
 /// errors, 422 when it comes back with messages beside the fields.
 async fn form_page(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     area: Area,
     id: Option<i32>,
@@ -134,7 +125,7 @@ async fn form_page(
     context.insert("form", form);
     context.insert("errors", errors);
     if matches!(area, Area::Users | Area::Fields) {
-        context.insert("bodies", &body_choices(pool, current.visit.lang).await?);
+        context.insert("bodies", &body_choices(state, current.visit.lang).await?);
     }
     if matches!(area, Area::Users) {
         context.insert("roles", &Role::ALL.map(Role::as_str));
@@ -144,20 +135,12 @@ async fn form_page(
     } else {
         UNPROCESSABLE
     };
-    page(
-        pool,
-        renderer,
-        &current.visit,
-        area.form_template(),
-        context,
-        status,
-    )
-    .await
+    page(state, &current.visit, area.form_template(), context, status).await
 }
 
 /// Every body as an option, in the user's language.
-async fn body_choices(pool: &web::Data<DbPool>, lang: Lang) -> Result<Vec<Choice>, AppError> {
-    let bodies = with_db(pool, |conn| Ok(Body::all(conn)?)).await?;
+async fn body_choices(state: &AppState, lang: Lang) -> Result<Vec<Choice>, AppError> {
+    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
     Ok(bodies
         .iter()
         .map(|b| Choice {
@@ -176,13 +159,13 @@ fn chosen_body(bodies: &[Body], value: &str) -> Option<(i32, bool)> {
 
 /// Runs `work` and leaves `flash_key` for the next page, in one go.
 async fn commit(
-    pool: &web::Data<DbPool>,
+    state: &AppState,
     current: &CurrentUser,
     flash_key: &'static str,
     work: impl FnOnce(&mut DbConnection) -> Result<(), AppError> + Send + 'static,
 ) -> Result<(), AppError> {
     let session = current.session.clone();
-    with_db(pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         work(conn)?;
         flash(conn, &session, flash_key)
     })
@@ -264,16 +247,14 @@ impl From<&User> for UserInput {
 
 /// `GET /admin/users?page=N`: every account, 50 a page, by role then name.
 pub async fn users(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let lang = current.visit.lang;
     let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
     let offset = (page_number - 1) * USERS_PER_PAGE;
-    let (users, total, bodies) = with_db(&pool, move |conn| {
+    let (users, total, bodies) = with_db(&state.pool, move |conn| {
         let (users, total) = User::page(conn, offset, USERS_PER_PAGE)?;
         Ok((users, total, Body::all(conn)?))
     })
@@ -302,8 +283,7 @@ pub async fn users(
         &((total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1),
     );
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "admin/users.html",
         context,
@@ -314,19 +294,16 @@ pub async fn users(
 
 /// `GET /admin/users/new`.
 pub async fn new_user(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let form = UserInput {
         role: Role::Delegate.as_str().to_owned(),
         invite: tick(true),
         ..Default::default()
     };
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Users,
         None,
@@ -339,34 +316,27 @@ pub async fn new_user(
 /// `POST /admin/users`: adds an account, with an invitation by email or an
 /// initial password.
 pub async fn create_user(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     CsrfForm(form): CsrfForm<UserInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    save_user(&pool, &renderer, &config, &hashing, &current, None, form).await
+    save_user(&state, &current, None, form).await
 }
 
 /// `GET /admin/users/{id}`.
 pub async fn edit_user(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let id = UserId(path.into_inner());
-    let user = with_db(&pool, move |conn| {
+    let user = with_db(&state.pool, move |conn| {
         User::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
     let form = UserInput::from(&user);
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Users,
         Some(id.0),
@@ -379,26 +349,13 @@ pub async fn edit_user(
 /// `POST /admin/users/{id}`: name, unit, role, body and whether the account is
 /// active. Deactivating ends the user's sessions.
 pub async fn update_user(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<UserInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let id = UserId(path.into_inner());
-    save_user(
-        &pool,
-        &renderer,
-        &config,
-        &hashing,
-        &current,
-        Some(id),
-        form,
-    )
-    .await
+    save_user(&state, &current, Some(id), form).await
 }
 
 /// The checks of the user form: lengths, a valid email and role, a body for staff,
@@ -459,25 +416,22 @@ fn check_user(
 /// Checks and saves the user form, for a new account (`id` None) or an edit. A new
 /// invited account and its invitation mail are stored in one transaction.
 async fn save_user(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
-    config: &Config,
-    hashing: &Hashing,
+    state: &AppState,
     current: &CurrentUser,
     id: Option<UserId>,
     raw: UserInput,
 ) -> Result<HttpResponse, AppError> {
-    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let (catalog, lang) = (state.renderer.catalog(), current.visit.lang);
     let existing = match id {
         Some(id) => Some(
-            with_db(pool, move |conn| {
+            with_db(&state.pool, move |conn| {
                 User::find(conn, id)?.ok_or(AppError::NotFound)
             })
             .await?,
         ),
         None => None,
     };
-    let bodies = with_db(pool, |conn| Ok(Body::all(conn)?)).await?;
+    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
     let form = UserInput {
         email: existing
             .as_ref()
@@ -516,7 +470,7 @@ async fn save_user(
                     body_id,
                     active: ticked(&form.active),
                 };
-                commit(pool, current, "admin_flash_user_saved", move |conn| {
+                commit(state, current, "admin_flash_user_saved", move |conn| {
                     Ok(User::update(conn, id, &changes)?)
                 })
                 .await
@@ -525,9 +479,9 @@ async fn save_user(
                 let at = now();
                 let invite = ticked(&form.invite);
                 let password_hash = if invite {
-                    unusable_password_hash(hashing).await?
+                    unusable_password_hash(&state.hashing).await?
                 } else {
-                    hashing.hash(form.password.clone()).await?
+                    state.hashing.hash(form.password.clone()).await?
                 };
                 let new = NewUser {
                     email: email.as_str().to_owned(),
@@ -546,9 +500,9 @@ async fn save_user(
                 } else {
                     "admin_flash_user_created"
                 };
-                let secret = config.secret_key.clone();
-                let base_url = config.base_url.clone();
-                commit(pool, current, flash_key, move |conn| {
+                let secret = state.config.secret_key.clone();
+                let base_url = state.config.base_url.clone();
+                commit(state, current, flash_key, move |conn| {
                     write_transaction(conn, |conn| {
                         let id = new.insert(conn)?;
                         if invite {
@@ -568,16 +522,7 @@ async fn save_user(
         }
         errors.add("email", catalog, lang, "admin_error_email_taken");
     }
-    form_page(
-        pool,
-        renderer,
-        current,
-        Area::Users,
-        id.map(|i| i.0),
-        &form,
-        &errors,
-    )
-    .await
+    form_page(state, current, Area::Users, id.map(|i| i.0), &form, &errors).await
 }
 
 // ---------------------------------------------------------------------------
@@ -613,18 +558,12 @@ impl From<&Body> for BodyInput {
 }
 
 /// `GET /admin/bodies`.
-pub async fn bodies(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    let bodies = with_db(&pool, |conn| Ok(Body::all(conn)?)).await?;
+pub async fn bodies(state: web::Data<AppState>, current: Admin) -> Result<HttpResponse, AppError> {
+    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
     let mut context = Context::new();
     context.insert("bodies", &bodies);
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "admin/bodies.html",
         context,
@@ -635,18 +574,15 @@ pub async fn bodies(
 
 /// `GET /admin/bodies/new`.
 pub async fn new_body(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let form = BodyInput {
         active: tick(true),
         ..Default::default()
     };
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Bodies,
         None,
@@ -658,31 +594,26 @@ pub async fn new_body(
 
 /// `POST /admin/bodies`.
 pub async fn create_body(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     CsrfForm(form): CsrfForm<BodyInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    save_body(&pool, &renderer, &current, None, form).await
+    save_body(&state, &current, None, form).await
 }
 
 /// `GET /admin/bodies/{id}`.
 pub async fn edit_body(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let id = BodyId(path.into_inner());
-    let body = with_db(&pool, move |conn| {
+    let body = with_db(&state.pool, move |conn| {
         Body::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Bodies,
         Some(id.0),
@@ -694,33 +625,23 @@ pub async fn edit_body(
 
 /// `POST /admin/bodies/{id}`.
 pub async fn update_body(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<BodyInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    save_body(
-        &pool,
-        &renderer,
-        &current,
-        Some(BodyId(path.into_inner())),
-        form,
-    )
-    .await
+    save_body(&state, &current, Some(BodyId(path.into_inner())), form).await
 }
 
 /// Checks and saves the body form. A body that leads an active field stays active,
 /// so the routing table never sends new items to an inactive body.
 async fn save_body(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     id: Option<BodyId>,
     raw: BodyInput,
 ) -> Result<HttpResponse, AppError> {
-    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let (catalog, lang) = (state.renderer.catalog(), current.visit.lang);
     let form = BodyInput {
         code: normalize(&raw.code),
         name_vi: normalize(&raw.name_vi),
@@ -732,7 +653,7 @@ async fn save_body(
         errors.add("code", catalog, lang, "admin_error_code");
     }
     if let (Some(id), false) = (id, ticked(&form.active)) {
-        let fields = with_db(pool, |conn| Ok(Field::all(conn)?)).await?;
+        let fields = with_db(&state.pool, |conn| Ok(Field::all(conn)?)).await?;
         if fields
             .iter()
             .any(|f| f.active && f.lead_body_id == Some(id.0))
@@ -750,13 +671,13 @@ async fn save_body(
         };
         let outcome = match id {
             Some(id) => {
-                commit(pool, current, "admin_flash_body_saved", move |conn| {
+                commit(state, current, "admin_flash_body_saved", move |conn| {
                     updated(record.update(conn, id)?)
                 })
                 .await
             }
             None => {
-                commit(pool, current, "admin_flash_body_created", move |conn| {
+                commit(state, current, "admin_flash_body_created", move |conn| {
                     Ok(record.insert(conn).map(drop)?)
                 })
                 .await
@@ -768,8 +689,7 @@ async fn save_body(
         errors.add("code", catalog, lang, "admin_error_code_taken");
     }
     form_page(
-        pool,
-        renderer,
+        state,
         current,
         Area::Bodies,
         id.map(|i| i.0),
@@ -829,14 +749,12 @@ impl From<&Field> for FieldInput {
 }
 
 /// `GET /admin/fields`: the fields with their lead bodies, in list order.
-pub async fn fields(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
+pub async fn fields(state: web::Data<AppState>, current: Admin) -> Result<HttpResponse, AppError> {
     let lang = current.visit.lang;
-    let (fields, bodies) = with_db(&pool, |conn| Ok((Field::all(conn)?, Body::all(conn)?))).await?;
+    let (fields, bodies) = with_db(&state.pool, |conn| {
+        Ok((Field::all(conn)?, Body::all(conn)?))
+    })
+    .await?;
     let lines: Vec<FieldLine> = fields
         .iter()
         .map(|f| FieldLine {
@@ -854,8 +772,7 @@ pub async fn fields(
     let mut context = Context::new();
     context.insert("fields", &lines);
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "admin/fields.html",
         context,
@@ -866,12 +783,10 @@ pub async fn fields(
 
 /// `GET /admin/fields/new`: placed after the last field by default.
 pub async fn new_field(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    let fields = with_db(&pool, |conn| Ok(Field::all(conn)?)).await?;
+    let fields = with_db(&state.pool, |conn| Ok(Field::all(conn)?)).await?;
     let last = fields.iter().map(|f| f.sort_order).max().unwrap_or(0);
     let form = FieldInput {
         sort_order: (last + 10).min(SORT_ORDER_MAX).to_string(),
@@ -879,8 +794,7 @@ pub async fn new_field(
         ..Default::default()
     };
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Fields,
         None,
@@ -892,31 +806,26 @@ pub async fn new_field(
 
 /// `POST /admin/fields`.
 pub async fn create_field(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     CsrfForm(form): CsrfForm<FieldInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    save_field(&pool, &renderer, &current, None, form).await
+    save_field(&state, &current, None, form).await
 }
 
 /// `GET /admin/fields/{id}`.
 pub async fn edit_field(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let id = FieldId(path.into_inner());
-    let field = with_db(&pool, move |conn| {
+    let field = with_db(&state.pool, move |conn| {
         Field::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Fields,
         Some(id.0),
@@ -929,32 +838,22 @@ pub async fn edit_field(
 /// `POST /admin/fields/{id}`: also the routing table; a new lead body receives the
 /// items submitted from now on.
 pub async fn update_field(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<FieldInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    save_field(
-        &pool,
-        &renderer,
-        &current,
-        Some(FieldId(path.into_inner())),
-        form,
-    )
-    .await
+    save_field(&state, &current, Some(FieldId(path.into_inner())), form).await
 }
 
 /// Checks and saves the field form; the lead body must be active.
 async fn save_field(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     id: Option<FieldId>,
     raw: FieldInput,
 ) -> Result<HttpResponse, AppError> {
-    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let (catalog, lang) = (state.renderer.catalog(), current.visit.lang);
     let form = FieldInput {
         code: normalize(&raw.code),
         name_vi: normalize(&raw.name_vi),
@@ -967,7 +866,7 @@ async fn save_field(
     if !valid_code(&form.code) {
         errors.add("code", catalog, lang, "admin_error_code");
     }
-    let bodies = with_db(pool, |conn| Ok(Body::all(conn)?)).await?;
+    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
     let lead = match form.lead_body_id.as_str() {
         "" => None,
         chosen => match chosen_body(&bodies, chosen) {
@@ -1001,13 +900,13 @@ async fn save_field(
         };
         let outcome = match id {
             Some(id) => {
-                commit(pool, current, "admin_flash_field_saved", move |conn| {
+                commit(state, current, "admin_flash_field_saved", move |conn| {
                     updated(record.update(conn, id)?)
                 })
                 .await
             }
             None => {
-                commit(pool, current, "admin_flash_field_created", move |conn| {
+                commit(state, current, "admin_flash_field_created", move |conn| {
                     Ok(record.insert(conn).map(drop)?)
                 })
                 .await
@@ -1020,8 +919,7 @@ async fn save_field(
         errors.add("code", catalog, lang, "admin_error_code_taken");
     }
     form_page(
-        pool,
-        renderer,
+        state,
         current,
         Area::Fields,
         id.map(|i| i.0),
@@ -1069,17 +967,14 @@ impl From<&Conference> for ConferenceInput {
 
 /// `GET /admin/conferences`.
 pub async fn conferences(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    let conferences = with_db(&pool, |conn| Ok(Conference::all(conn)?)).await?;
+    let conferences = with_db(&state.pool, |conn| Ok(Conference::all(conn)?)).await?;
     let mut context = Context::new();
     context.insert("conferences", &conferences);
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "admin/conferences.html",
         context,
@@ -1090,18 +985,15 @@ pub async fn conferences(
 
 /// `GET /admin/conferences/new`.
 pub async fn new_conference(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let form = ConferenceInput {
         response_days: "30".to_owned(),
         ..Default::default()
     };
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Conferences,
         None,
@@ -1113,32 +1005,27 @@ pub async fn new_conference(
 
 /// `POST /admin/conferences`.
 pub async fn create_conference(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     CsrfForm(form): CsrfForm<ConferenceInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
-    save_conference(&pool, &renderer, &current, None, form).await
+    save_conference(&state, &current, None, form).await
 }
 
 /// `GET /admin/conferences/{id}`.
 pub async fn edit_conference(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let id = ConferenceId(path.into_inner());
-    let conference = with_db(&pool, move |conn| {
+    let conference = with_db(&state.pool, move |conn| {
         Conference::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
     let form = ConferenceInput::from(&conference);
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         Area::Conferences,
         Some(id.0),
@@ -1151,26 +1038,23 @@ pub async fn edit_conference(
 /// `POST /admin/conferences/{id}`: a new response period applies to items
 /// submitted from now on.
 pub async fn update_conference(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Admin,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<ConferenceInput>,
 ) -> Result<HttpResponse, AppError> {
-    require_admin(&current)?;
     let id = ConferenceId(path.into_inner());
-    save_conference(&pool, &renderer, &current, Some(id), form).await
+    save_conference(&state, &current, Some(id), form).await
 }
 
 /// Checks and saves the conference form.
 async fn save_conference(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     id: Option<ConferenceId>,
     raw: ConferenceInput,
 ) -> Result<HttpResponse, AppError> {
-    let (catalog, lang) = (renderer.catalog(), current.visit.lang);
+    let (catalog, lang) = (state.renderer.catalog(), current.visit.lang);
     let form = ConferenceInput {
         name: normalize(&raw.name),
         theme: normalize(&raw.theme),
@@ -1204,14 +1088,17 @@ async fn save_conference(
         };
         match id {
             Some(id) => {
-                commit(pool, current, "admin_flash_conference_saved", move |conn| {
-                    updated(record.update(conn, id)?)
-                })
+                commit(
+                    state,
+                    current,
+                    "admin_flash_conference_saved",
+                    move |conn| updated(record.update(conn, id)?),
+                )
                 .await?
             }
             None => {
                 commit(
-                    pool,
+                    state,
                     current,
                     "admin_flash_conference_created",
                     move |conn| Ok(record.insert(conn, now()).map(drop)?),
@@ -1222,8 +1109,7 @@ async fn save_conference(
         return Ok(see_other("/admin/conferences"));
     }
     form_page(
-        pool,
-        renderer,
+        state,
         current,
         Area::Conferences,
         id.map(|i| i.0),

@@ -17,7 +17,7 @@ use crate::db::fields::Field;
 use crate::db::items::Item;
 use crate::db::users::User;
 use crate::db::workflow;
-use crate::db::{DbConnection, DbPool};
+use crate::db::DbConnection;
 use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
 use crate::domain::text::{char_len, normalize};
 use crate::domain::{
@@ -25,6 +25,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::routes::AppState;
 
 /// A timeline entry with its names resolved for display.
 #[derive(Debug, Serialize)]
@@ -215,8 +216,7 @@ fn load_view(
 
 /// Renders the item page, optionally with a form's errors and input kept.
 async fn item_page(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     id: ItemId,
     errors: FormErrors,
@@ -225,7 +225,7 @@ async fn item_page(
 ) -> Result<HttpResponse, AppError> {
     let actor = current.actor();
     let lang = current.visit.lang;
-    let view = with_db(pool, move |conn| load_view(conn, &actor, id, lang)).await?;
+    let view = with_db(&state.pool, move |conn| load_view(conn, &actor, id, lang)).await?;
     let mut context = Context::new();
     context.insert("view", &view);
     context.insert("errors", &errors);
@@ -234,28 +234,18 @@ async fn item_page(
         "satisfaction_levels",
         &Satisfaction::ALL.map(|s| s.as_str()),
     );
-    page(
-        pool,
-        renderer,
-        &current.visit,
-        "items/show.html",
-        context,
-        status,
-    )
-    .await
+    page(state, &current.visit, "items/show.html", context, status).await
 }
 
 /// `GET /items/{id}`.
 pub async fn show(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     item_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         FormErrors::default(),
@@ -268,15 +258,14 @@ pub async fn show(
 /// `GET /items/{id}/print`: the item with its answer as a document to print or
 /// file: no navigation or forms, the conference and notice in the heading.
 pub async fn print(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let actor = current.actor();
     let lang = current.visit.lang;
-    let (view, conference) = with_db(&pool, move |conn| {
+    let (view, conference) = with_db(&state.pool, move |conn| {
         let view = load_view(conn, &actor, id, lang)?;
         let conference = Conference::find(conn, ConferenceId(view.item.conference_id))?;
         Ok((view, conference))
@@ -286,7 +275,7 @@ pub async fn print(
     context.insert("view", &view);
     context.insert("conference", &conference);
     context.insert("printed_at", &now());
-    let html = renderer.render(
+    let html = state.renderer.render(
         &current.visit,
         &NavCounts::default(),
         "items/print.html",
@@ -333,7 +322,7 @@ fn checked_text(
 
 /// Runs an action on the item; on success a one-time message and 303 back to it.
 async fn act(
-    pool: &web::Data<DbPool>,
+    state: &AppState,
     current: &CurrentUser,
     id: ItemId,
     flash_key: &'static str,
@@ -341,7 +330,7 @@ async fn act(
 ) -> Result<HttpResponse, AppError> {
     let actor = current.actor();
     let session = current.session.clone();
-    with_db(pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         work(conn, &actor)?;
         flash(conn, &session, flash_key)
     })
@@ -352,8 +341,7 @@ async fn act(
 /// Runs an action that takes a typed text: when the text is not acceptable, the
 /// item page comes back (422) with the message beside the field and the text kept.
 async fn act_on_text(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     id: ItemId,
     input: Checked,
@@ -362,19 +350,10 @@ async fn act_on_text(
 ) -> Result<HttpResponse, AppError> {
     if !input.errors.is_empty() {
         let kept = HashMap::from([(input.field, input.text)]);
-        return item_page(
-            pool,
-            renderer,
-            current,
-            id,
-            input.errors,
-            kept,
-            UNPROCESSABLE,
-        )
-        .await;
+        return item_page(state, current, id, input.errors, kept, UNPROCESSABLE).await;
     }
     let text = input.text;
-    act(pool, current, id, flash_key, move |conn, actor| {
+    act(state, current, id, flash_key, move |conn, actor| {
         work(conn, actor, text)
     })
     .await
@@ -393,15 +372,14 @@ pub struct EmptyForm {}
 
 /// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
 pub async fn withdraw(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "withdraw_reason",
         &form.text,
@@ -409,8 +387,7 @@ pub async fn withdraw(
         COMMENT_MAX_CHARS,
     );
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -431,8 +408,7 @@ pub struct SatisfactionForm {
 
 /// `POST /items/{id}/satisfaction`: the delegate rates the published answer.
 pub async fn rate(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<SatisfactionForm>,
@@ -440,7 +416,7 @@ pub async fn rate(
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
     let mut input = checked_text(
-        &renderer,
+        &state.renderer,
         lang,
         "satisfaction_comment",
         &form.text,
@@ -451,14 +427,13 @@ pub async fn rate(
     if level.is_err() {
         input.errors.add(
             "satisfaction_level",
-            renderer.catalog(),
+            state.renderer.catalog(),
             lang,
             "error_choose_satisfaction",
         );
     }
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -473,15 +448,14 @@ pub async fn rate(
 
 /// `POST /items/{id}/notes`: an internal note.
 pub async fn add_note(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "note",
         &form.text,
@@ -489,8 +463,7 @@ pub async fn add_note(
         COMMENT_MAX_CHARS,
     );
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -502,15 +475,14 @@ pub async fn add_note(
 
 /// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
 pub async fn reply_to_satisfaction(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "satisfaction_reply",
         &form.text,
@@ -518,8 +490,7 @@ pub async fn reply_to_satisfaction(
         COMMENT_MAX_CHARS,
     );
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -541,15 +512,14 @@ pub struct DraftForm {
 /// `POST /items/{id}/draft`: saves a revision; with `intent=review` also sends it
 /// to the approver.
 pub async fn save_draft(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "answer",
         &form.text,
@@ -563,8 +533,7 @@ pub async fn save_draft(
         "flash_draft_saved"
     };
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -582,14 +551,14 @@ pub async fn save_draft(
 
 /// `POST /items/{id}/send-for-review`.
 pub async fn send_for_review(
-    pool: web::Data<DbPool>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     act(
-        &pool,
+        &state,
         &current,
         id,
         "flash_sent_for_review",
@@ -600,29 +569,32 @@ pub async fn send_for_review(
 
 /// `POST /items/{id}/approve`.
 pub async fn approve(
-    pool: web::Data<DbPool>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    act(&pool, &current, id, "flash_approved", move |conn, actor| {
-        workflow::approve(conn, actor, id, now())
-    })
+    act(
+        &state,
+        &current,
+        id,
+        "flash_approved",
+        move |conn, actor| workflow::approve(conn, actor, id, now()),
+    )
     .await
 }
 
 /// `POST /items/{id}/return`: the approver returns the draft with a comment.
 pub async fn return_to_drafting(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "review_comment",
         &form.text,
@@ -630,8 +602,7 @@ pub async fn return_to_drafting(
         COMMENT_MAX_CHARS,
     );
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -661,8 +632,7 @@ fn active_body(conn: &mut DbConnection, body: Option<BodyId>) -> Result<BodyId, 
 
 /// `POST /items/{id}/route`: the coordinator routes or re-routes, with a reason.
 pub async fn reroute(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<RouteForm>,
@@ -670,7 +640,7 @@ pub async fn reroute(
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
     let mut input = checked_text(
-        &renderer,
+        &state.renderer,
         lang,
         "route_reason",
         &form.text,
@@ -679,13 +649,15 @@ pub async fn reroute(
     );
     let body = form.body_id.parse::<i32>().ok().map(BodyId);
     if body.is_none() {
-        input
-            .errors
-            .add("route_body", renderer.catalog(), lang, "error_choose_body");
+        input.errors.add(
+            "route_body",
+            state.renderer.catalog(),
+            lang,
+            "error_choose_body",
+        );
     }
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -707,8 +679,7 @@ pub struct BodyForm {
 
 /// `POST /items/{id}/coordinating-bodies`.
 pub async fn add_coordinating_body(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<BodyForm>,
@@ -718,23 +689,14 @@ pub async fn add_coordinating_body(
         let mut errors = FormErrors::default();
         errors.add(
             "coordinating_body",
-            renderer.catalog(),
+            state.renderer.catalog(),
             current.visit.lang,
             "error_choose_body",
         );
-        return item_page(
-            &pool,
-            &renderer,
-            &current,
-            id,
-            errors,
-            HashMap::new(),
-            UNPROCESSABLE,
-        )
-        .await;
+        return item_page(&state, &current, id, errors, HashMap::new(), UNPROCESSABLE).await;
     };
     act(
-        &pool,
+        &state,
         &current,
         id,
         "flash_coordinating_added",
@@ -749,15 +711,14 @@ pub async fn add_coordinating_body(
 /// `POST /items/{id}/send-back`: the coordinator returns an approved answer to
 /// its body with comments.
 pub async fn send_back(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "send_back_comment",
         &form.text,
@@ -765,8 +726,7 @@ pub async fn send_back(
         COMMENT_MAX_CHARS,
     );
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -778,14 +738,14 @@ pub async fn send_back(
 
 /// `POST /items/{id}/publish`.
 pub async fn publish_one(
-    pool: web::Data<DbPool>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     act(
-        &pool,
+        &state,
         &current,
         id,
         "flash_published",
@@ -797,7 +757,7 @@ pub async fn publish_one(
 /// `POST /publish`: publishes the selected approved answers in one transaction.
 /// The form repeats `item=ID` once per ticked box.
 pub async fn publish_selection(
-    pool: web::Data<DbPool>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
@@ -808,7 +768,7 @@ pub async fn publish_selection(
         .collect();
     let actor = current.actor();
     let session = current.session.clone();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         if ids.is_empty() {
             return flash(conn, &session, "flash_nothing_selected");
         }
@@ -831,8 +791,7 @@ pub struct MergeForm {
 /// `POST /items/{id}/merge`: merges this item into the item with the reference
 /// typed by the coordinator.
 pub async fn merge(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<MergeForm>,
@@ -840,7 +799,7 @@ pub async fn merge(
     let id = ItemId(path.into_inner());
     let lang = current.visit.lang;
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         lang,
         "merge_comment",
         &form.text,
@@ -849,7 +808,7 @@ pub async fn merge(
     );
     let reference = form.target.trim().to_uppercase();
     let lookup = reference.clone();
-    let target = with_db(&pool, move |conn| {
+    let target = with_db(&state.pool, move |conn| {
         Ok(Item::find_by_reference(conn, &lookup)?)
     })
     .await?;
@@ -857,16 +816,15 @@ pub async fn merge(
         let mut errors = input.errors;
         errors.add(
             "merge_target",
-            renderer.catalog(),
+            state.renderer.catalog(),
             lang,
             "error_unknown_reference",
         );
         let kept = HashMap::from([("merge_target", reference), ("merge_comment", input.text)]);
-        return item_page(&pool, &renderer, &current, id, errors, kept, UNPROCESSABLE).await;
+        return item_page(&state, &current, id, errors, kept, UNPROCESSABLE).await;
     };
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,
@@ -887,15 +845,14 @@ pub struct ImplementationForm {
 
 /// `POST /items/{id}/implementation`: records progress (`started` or `done`).
 pub async fn follow_implementation(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
     CsrfForm(form): CsrfForm<ImplementationForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
     let input = checked_text(
-        &renderer,
+        &state.renderer,
         current.visit.lang,
         "implementation_comment",
         &form.text,
@@ -904,8 +861,7 @@ pub async fn follow_implementation(
     );
     let done = form.state == "done";
     act_on_text(
-        &pool,
-        &renderer,
+        &state,
         &current,
         id,
         input,

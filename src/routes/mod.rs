@@ -11,6 +11,10 @@ pub mod middleware;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
+pub mod roles;
+pub mod state;
+
+pub use state::AppState;
 
 use actix_web::web;
 

@@ -7,15 +7,16 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::pages::{now, page, with_db, NavCounts, Renderer};
+use super::pages::{now, page, with_db, NavCounts};
 use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
 use crate::db::fields::Field;
 use crate::db::items::{Item, ItemFilter, ItemLine, Scope, Sort};
-use crate::db::DbPool;
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
+use crate::routes::roles::{Approver, Coordinator, Delegate, Staff};
+use crate::routes::AppState;
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 25;
@@ -40,17 +41,6 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    fn allowed(self, role: Role) -> bool {
-        match self {
-            ListKind::Mine => role == Role::Delegate,
-            ListKind::Queue | ListKind::Coordinating => {
-                matches!(role, Role::Drafter | Role::Approver)
-            }
-            ListKind::Review => role == Role::Approver,
-            ListKind::Triage | ListKind::All | ListKind::Publish => role == Role::Coordinator,
-        }
-    }
-
     fn title_key(self) -> &'static str {
         match self {
             ListKind::Mine => "nav_my",
@@ -119,18 +109,14 @@ struct Choice {
     name: String,
 }
 
-/// Serves every list page.
-pub async fn list(
+/// Serves every list page; the route's extractor has checked the role.
+async fn list(
     kind: ListKind,
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let actor = current.actor();
-    if !kind.allowed(actor.role) {
-        return Err(AppError::Forbidden);
-    }
     let query = query.into_inner();
     let lang = current.visit.lang;
     let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
@@ -173,7 +159,7 @@ pub async fn list(
     } else {
         ((page_number - 1) * PAGE_SIZE, PAGE_SIZE)
     };
-    let (found, fields, bodies) = with_db(&pool, move |conn| {
+    let (found, fields, bodies) = with_db(&state.pool, move |conn| {
         let found = Item::page(conn, scope, &filter, offset, limit)?;
         Ok((found, Field::all(conn)?, Body::all(conn)?))
     })
@@ -236,7 +222,7 @@ pub async fn list(
     context.insert("selectable", &(kind == ListKind::Publish));
     if printing {
         context.insert("printed_at", &at);
-        let html = renderer.render(
+        let html = state.renderer.render(
             &current.visit,
             &NavCounts::default(),
             "items/print_list.html",
@@ -247,8 +233,7 @@ pub async fn list(
             .body(html));
     }
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "items/list.html",
         context,
@@ -258,16 +243,15 @@ pub async fn list(
 }
 
 macro_rules! list_route {
-    ($(#[$doc:meta] $name:ident => $kind:expr),* $(,)?) => {
+    ($(#[$doc:meta] $name:ident => $kind:expr, $role:ident),* $(,)?) => {
         $(
             #[$doc]
             pub async fn $name(
-                pool: web::Data<DbPool>,
-                renderer: web::Data<Renderer>,
-                current: CurrentUser,
+                state: web::Data<AppState>,
+                current: $role,
                 query: web::Query<ListQuery>,
             ) -> Result<HttpResponse, AppError> {
-                list($kind, pool, renderer, current, query).await
+                list($kind, state, current.0, query).await
             }
         )*
     };
@@ -275,17 +259,17 @@ macro_rules! list_route {
 
 list_route!(
     /// `GET /my`.
-    mine => ListKind::Mine,
+    mine => ListKind::Mine, Delegate,
     /// `GET /queue`.
-    queue => ListKind::Queue,
+    queue => ListKind::Queue, Staff,
     /// `GET /coordinating`.
-    coordinating => ListKind::Coordinating,
+    coordinating => ListKind::Coordinating, Staff,
     /// `GET /review`.
-    review => ListKind::Review,
+    review => ListKind::Review, Approver,
     /// `GET /triage`.
-    triage => ListKind::Triage,
+    triage => ListKind::Triage, Coordinator,
     /// `GET /items`.
-    all => ListKind::All,
+    all => ListKind::All, Coordinator,
     /// `GET /publish`.
-    to_publish => ListKind::Publish,
+    to_publish => ListKind::Publish, Coordinator,
 );
