@@ -7,6 +7,7 @@ pub mod conferences;
 pub mod connection;
 pub mod events;
 pub mod fields;
+pub mod item_view;
 pub mod items;
 pub mod outbox;
 pub mod schema;

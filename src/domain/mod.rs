@@ -3,6 +3,7 @@
 pub mod credentials;
 pub mod csv;
 pub mod ids;
+pub mod import;
 pub mod item;
 pub mod permissions;
 pub mod role;
@@ -11,6 +12,6 @@ pub mod text;
 
 pub use ids::{BodyId, ConferenceId, FieldId, ItemId, UserId};
 pub use item::Satisfaction;
-pub use permissions::{Actor, Operation, Relation};
+pub use permissions::{Abilities, Actor, Operation, Relation};
 pub use role::Role;
 pub use status::{Action, InvalidTransition, ItemStatus};
