@@ -6,6 +6,7 @@ use actix_web::middleware::{from_fn, Compress, Logger};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 
+use crate::auth::csrf::FORM_LIMIT;
 use crate::auth::Hashing;
 use crate::config::Config;
 use crate::db::seed::{self, DemoAccount};
@@ -94,6 +95,8 @@ impl Application {
                         .custom_request_replace("path", |req| loggable_path(req.path())),
                 )
                 .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
+                .app_data(web::FormConfig::default().limit(FORM_LIMIT))
                 .service(actix_files::Files::new("/static", static_dir()))
                 .configure(routes::configure)
                 .default_service(web::to(middleware::not_found))

@@ -51,6 +51,8 @@ pub struct ConferenceForm {
     pub response_days: i32,
     /// Open for submissions.
     pub open_for_submissions: bool,
+    /// The prefix of its items' references.
+    pub reference_prefix: String,
 }
 
 impl Conference {

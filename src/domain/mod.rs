@@ -6,6 +6,7 @@ pub mod ids;
 pub mod import;
 pub mod item;
 pub mod permissions;
+pub mod reference;
 pub mod role;
 pub mod status;
 pub mod text;

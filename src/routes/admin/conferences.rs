@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::form::{commit, form_page, tick, ticked, updated, Area};
+use super::form::{commit, form_page, saved, tick, ticked, updated, Area};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::conferences::{Conference, ConferenceForm};
+use crate::domain::reference::ReferencePrefix;
 use crate::domain::text::normalize;
 use crate::domain::ConferenceId;
 use crate::error::AppError;
@@ -36,6 +37,8 @@ pub struct ConferenceInput {
     #[validate(length(max = 50, code = "too_long"))]
     notice_number: String,
     #[serde(default)]
+    reference_prefix: String,
+    #[serde(default)]
     response_days: String,
     #[serde(default)]
     open_for_submissions: String,
@@ -48,6 +51,7 @@ impl From<&Conference> for ConferenceInput {
             theme: conference.theme.clone(),
             held_on: conference.held_on.format("%Y-%m-%d").to_string(),
             notice_number: conference.notice_number.clone(),
+            reference_prefix: conference.reference_prefix.clone(),
             response_days: conference.response_days.to_string(),
             open_for_submissions: tick(conference.open_for_submissions),
         }
@@ -149,6 +153,7 @@ async fn save_conference(
         theme: normalize(&raw.theme),
         held_on: raw.held_on.trim().to_owned(),
         notice_number: normalize(&raw.notice_number),
+        reference_prefix: raw.reference_prefix.trim().to_owned(),
         response_days: raw.response_days.trim().to_owned(),
         open_for_submissions: raw.open_for_submissions,
     };
@@ -165,7 +170,34 @@ async fn save_conference(
     if response_days.is_none() {
         errors.add("response_days", catalog, lang, "admin_error_response_days");
     }
-    if let (true, Some(held_on), Some(response_days)) = (errors.is_empty(), held_on, response_days)
+    let prefix = ReferencePrefix::parse(&form.reference_prefix);
+    match &prefix {
+        None => errors.add(
+            "reference_prefix",
+            catalog,
+            lang,
+            "admin_error_reference_prefix",
+        ),
+        Some(prefix) => {
+            let wanted = prefix.as_str().to_owned();
+            let taken = with_db(&state.pool, move |conn| {
+                Ok(Conference::all(conn)?
+                    .iter()
+                    .any(|c| c.reference_prefix == wanted && Some(c.id) != id.map(|i| i.0)))
+            })
+            .await?;
+            if taken {
+                errors.add(
+                    "reference_prefix",
+                    catalog,
+                    lang,
+                    "admin_error_reference_prefix_taken",
+                );
+            }
+        }
+    }
+    if let (true, Some(held_on), Some(response_days), Some(prefix)) =
+        (errors.is_empty(), held_on, response_days, prefix)
     {
         let record = ConferenceForm {
             name: form.name.clone(),
@@ -174,8 +206,9 @@ async fn save_conference(
             notice_number: form.notice_number.clone(),
             response_days,
             open_for_submissions: ticked(&form.open_for_submissions),
+            reference_prefix: prefix.as_str().to_owned(),
         };
-        match id {
+        let outcome = match id {
             Some(id) => {
                 commit(
                     state,
@@ -183,7 +216,7 @@ async fn save_conference(
                     "admin_flash_conference_saved",
                     move |conn| updated(record.update(conn, id)?),
                 )
-                .await?
+                .await
             }
             None => {
                 commit(
@@ -192,10 +225,20 @@ async fn save_conference(
                     "admin_flash_conference_created",
                     move |conn| Ok(record.insert(conn, now()).map(drop)?),
                 )
-                .await?
+                .await
             }
+        };
+        // Another conference took the prefix since the check above: the unique
+        // index refused it.
+        if saved(outcome)? {
+            return Ok(see_other("/admin/conferences"));
         }
-        return Ok(see_other("/admin/conferences"));
+        errors.add(
+            "reference_prefix",
+            catalog,
+            lang,
+            "admin_error_reference_prefix_taken",
+        );
     }
     form_page(
         state,

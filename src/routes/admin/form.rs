@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use serde::Serialize;
-use tera::Context;
 
 use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
@@ -14,7 +13,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
-use crate::routes::pages::{flash, page, with_db};
+use crate::routes::pages::{flash, typed_page, with_db};
 use crate::routes::AppState;
 
 /// Longest code of a body or a field.
@@ -87,28 +86,58 @@ pub(super) async fn form_page(
     errors: &FormErrors,
 ) -> Result<HttpResponse, AppError> {
     let base = area.base();
-    let mut context = Context::new();
     let (action, here) = match id {
         Some(id) => (format!("{base}/{id}"), format!("{base}/{id}")),
         None => (base.to_owned(), format!("{base}/new")),
     };
-    context.insert("action", &action);
-    context.insert("here", &here);
-    context.insert("editing", &id.is_some());
-    context.insert("form", form);
-    context.insert("errors", errors);
-    if matches!(area, Area::Users | Area::Fields) {
-        context.insert("bodies", &body_choices(state, current.visit.lang).await?);
-    }
-    if matches!(area, Area::Users) {
-        context.insert("roles", &Role::ALL.map(Role::as_str));
-    }
+    let bodies = if matches!(area, Area::Users | Area::Fields) {
+        Some(body_choices(state, current.visit.lang).await?)
+    } else {
+        None
+    };
+    let context = FormPage {
+        action,
+        here,
+        editing: id.is_some(),
+        form,
+        errors,
+        bodies,
+        roles: matches!(area, Area::Users).then(|| Role::ALL.map(Role::as_str)),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         UNPROCESSABLE
     };
-    page(state, &current.visit, area.form_template(), context, status).await
+    typed_page(
+        state,
+        &current.visit,
+        area.form_template(),
+        &context,
+        status,
+    )
+    .await
+}
+
+/// The template variables of an area's form (those left out are undefined).
+#[derive(Serialize)]
+struct FormPage<'a, F: Serialize> {
+    /// Where the form posts.
+    action: String,
+    /// The page's own path, for the navigation.
+    here: String,
+    /// Editing an existing row rather than adding one.
+    editing: bool,
+    /// The values as typed or stored.
+    form: &'a F,
+    /// Messages beside the fields.
+    errors: &'a FormErrors,
+    /// Users and fields: the bodies to choose from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bodies: Option<Vec<Choice>>,
+    /// Users: the roles to choose from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<[&'static str; 5]>,
 }
 
 /// Every body as an option, in the user's language.
