@@ -128,7 +128,6 @@ async fn link_form(
 /// `POST` of a link: checks the new password, then in one transaction uses the
 /// token (only one request can), stores the password (which ends every session of
 /// the user), ends the user's other tokens and logs this browser in afresh.
-#[expect(clippy::too_many_arguments, reason = "the extractors of one handler")]
 async fn set_password_by_link(
     state: web::Data<AppState>,
     visit: Visit,
