@@ -7,7 +7,7 @@ use tera::Context;
 use validator::Validate;
 
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{now, page, see_other, with_db};
+use super::pages::{now, page, see_other, typed_page, with_db};
 use crate::auth::session::random_token;
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::conferences::Conference;
@@ -66,12 +66,26 @@ async fn form_page(
             name: f.name(lang).to_owned(),
         })
         .collect();
-    let mut context = Context::new();
-    context.insert("conference", &conference);
-    context.insert("fields", &choices);
-    context.insert("form", form);
-    context.insert("errors", errors);
-    page(state, &current.visit, "delegate/new.html", context, status).await
+    let context = ProposalPage {
+        conference,
+        fields: choices,
+        form,
+        errors,
+    };
+    typed_page(state, &current.visit, "delegate/new.html", &context, status).await
+}
+
+/// The proposal form's template variables.
+#[derive(Serialize)]
+struct ProposalPage<'a> {
+    /// The conference open for submissions, if any.
+    conference: Option<Conference>,
+    /// The active fields to choose from.
+    fields: Vec<FieldChoice>,
+    /// The values as typed.
+    form: &'a ProposalForm,
+    /// Messages beside the fields.
+    errors: &'a FormErrors,
 }
 
 /// `GET /proposals/new`: an empty form with a fresh one-time token.

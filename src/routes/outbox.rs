@@ -4,9 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use tera::Context;
 
-use super::pages::{flash, now, page, see_other, with_db};
+use super::pages::{flash, now, see_other, typed_page, with_db};
 use crate::auth::CsrfForm;
 use crate::db::items::Item;
 use crate::db::outbox::{self, MailEvent, MailStatus};
@@ -45,6 +44,18 @@ struct Line {
     sent_at: Option<chrono::NaiveDateTime>,
 }
 
+/// The outbox page's template variables.
+#[derive(Debug, Serialize)]
+struct OutboxPage {
+    lines: Vec<Line>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    query: OutboxQuery,
+    statuses: Vec<&'static str>,
+    events: Vec<&'static str>,
+}
+
 /// `GET /outbox`.
 pub async fn list(
     state: web::Data<AppState>,
@@ -80,19 +91,20 @@ pub async fn list(
         Ok((lines, total))
     })
     .await?;
-    let mut context = Context::new();
-    context.insert("lines", &lines);
-    context.insert("total", &total);
-    context.insert("page", &page_number);
-    context.insert("pages", &((total + PER_PAGE - 1) / PER_PAGE).max(1));
-    context.insert("query", &query);
-    context.insert("statuses", &MailStatus::ALL.map(MailStatus::as_str));
-    context.insert("events", &MailEvent::ALL.map(MailEvent::as_str));
-    page(
+    let context = OutboxPage {
+        lines,
+        total,
+        page: page_number,
+        pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+        query,
+        statuses: MailStatus::ALL.map(MailStatus::as_str).to_vec(),
+        events: MailEvent::ALL.map(MailEvent::as_str).to_vec(),
+    };
+    typed_page(
         &state,
         &current.visit,
         "outbox/list.html",
-        context,
+        &context,
         StatusCode::OK,
     )
     .await

@@ -7,11 +7,11 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::pages::{now, page, with_db, NavCounts};
+use super::pages::{now, typed_page, with_db, NavCounts};
 use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
 use crate::db::fields::Field;
-use crate::db::items::{Item, ItemFilter, ItemLine, Scope, Sort};
+use crate::db::items::{Count, Item, ItemFilter, ItemLine, Scope, Sort};
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
@@ -109,6 +109,26 @@ struct Choice {
     name: String,
 }
 
+/// The template variables of a list page (and of its printable form).
+#[derive(Debug, Serialize)]
+struct ListPage {
+    kind: &'static str,
+    title_key: &'static str,
+    lines: Vec<Line>,
+    total: Count,
+    has_next: bool,
+    page: i64,
+    pages: Option<i64>,
+    query: ListQuery,
+    statuses: Vec<&'static str>,
+    fields: Vec<Choice>,
+    bodies: Vec<Choice>,
+    show_delegate: bool,
+    selectable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    printed_at: Option<chrono::NaiveDateTime>,
+}
+
 /// Serves every list page; the route's extractor has checked the role.
 async fn list(
     kind: ListKind,
@@ -188,55 +208,55 @@ async fn list(
         .collect();
     // The number of pages is known only while the count is exact.
     let pages = (!found.total.more).then(|| ((found.total.n + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
-    let mut context = Context::new();
-    context.insert("kind", kind.path());
-    context.insert("title_key", kind.title_key());
-    context.insert("lines", &lines);
-    context.insert("total", &found.total);
-    context.insert("has_next", &found.has_next);
-    context.insert("page", &page_number);
-    context.insert("pages", &pages);
-    context.insert("query", &query);
-    context.insert("statuses", &ItemStatus::ALL.map(ItemStatus::as_str));
-    context.insert(
-        "fields",
-        &fields
-            .iter()
-            .map(|f| Choice {
-                id: f.id,
-                name: f.name(lang).to_owned(),
-            })
-            .collect::<Vec<_>>(),
-    );
-    context.insert(
-        "bodies",
-        &bodies
-            .iter()
-            .map(|b| Choice {
-                id: b.id,
-                name: b.name(lang).to_owned(),
-            })
-            .collect::<Vec<_>>(),
-    );
-    context.insert("show_delegate", &(actor.role != Role::Delegate));
-    context.insert("selectable", &(kind == ListKind::Publish));
+    let choices = |named: Vec<(i32, String)>| -> Vec<Choice> {
+        named
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect()
+    };
+    let mut context = ListPage {
+        kind: kind.path(),
+        title_key: kind.title_key(),
+        lines,
+        total: found.total,
+        has_next: found.has_next,
+        page: page_number,
+        pages,
+        query,
+        statuses: ItemStatus::ALL.map(ItemStatus::as_str).to_vec(),
+        fields: choices(
+            fields
+                .iter()
+                .map(|f| (f.id, f.name(lang).to_owned()))
+                .collect(),
+        ),
+        bodies: choices(
+            bodies
+                .iter()
+                .map(|b| (b.id, b.name(lang).to_owned()))
+                .collect(),
+        ),
+        show_delegate: actor.role != Role::Delegate,
+        selectable: kind == ListKind::Publish,
+        printed_at: None,
+    };
     if printing {
-        context.insert("printed_at", &at);
+        context.printed_at = Some(at);
         let html = state.renderer.render(
             &current.visit,
             &NavCounts::default(),
             "items/print_list.html",
-            context,
+            Context::from_serialize(&context)?,
         )?;
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(html));
     }
-    page(
+    typed_page(
         &state,
         &current.visit,
         "items/list.html",
-        context,
+        &context,
         StatusCode::OK,
     )
     .await

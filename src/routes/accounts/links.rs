@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tera::Context;
 
 use super::forgot::reset_throttle_key;
@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::routes::auth::{ensure_session, with_cookie};
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
-use crate::routes::pages::{flash, now, page, see_other, with_db};
+use crate::routes::pages::{flash, now, page, see_other, typed_page, with_db};
 use crate::routes::AppState;
 /// The hash stored for an account whose password nobody knows yet: a real argon2id
 /// hash of a random password that is thrown away. A login attempt on it costs the
@@ -84,17 +84,31 @@ async fn set_password_page(
     user: &User,
     errors: &FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let mut context = Context::new();
-    context.insert("purpose", purpose.as_str());
-    context.insert("action", &purpose.path(token));
-    context.insert("account_email", &user.email);
-    context.insert("errors", errors);
+    let context = SetPasswordPage {
+        purpose: purpose.as_str(),
+        action: purpose.path(token),
+        account_email: &user.email,
+        errors,
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         UNPROCESSABLE
     };
-    page(state, visit, "accounts/set_password.html", context, status).await
+    typed_page(state, visit, "accounts/set_password.html", &context, status).await
+}
+
+/// The set-password page's template variables.
+#[derive(Serialize)]
+struct SetPasswordPage<'a> {
+    /// `invitation` or `password_reset`.
+    purpose: &'static str,
+    /// Where the form posts (the link itself).
+    action: String,
+    /// The account the password is for.
+    account_email: &'a str,
+    /// Messages beside the fields.
+    errors: &'a FormErrors,
 }
 
 /// `GET` of a link: the set-password form, or the page for a link that does not

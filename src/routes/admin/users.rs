@@ -4,7 +4,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use tera::Context;
 use validator::Validate;
 
 use super::form::{chosen_body, commit, form_page, saved, tick, ticked, Area};
@@ -20,7 +19,7 @@ use crate::error::AppError;
 use crate::i18n::{Catalog, Lang};
 use crate::routes::accounts::unusable_password_hash;
 use crate::routes::forms::FormErrors;
-use crate::routes::pages::{now, page, see_other, with_db};
+use crate::routes::pages::{now, see_other, typed_page, with_db};
 use crate::routes::roles::Admin;
 use crate::routes::AppState;
 
@@ -44,6 +43,15 @@ struct UserLine {
     role: String,
     body: Option<String>,
     active: bool,
+}
+
+/// The user list's template variables.
+#[derive(Debug, Serialize)]
+struct UsersPage {
+    users: Vec<UserLine>,
+    total: i64,
+    page: i64,
+    pages: i64,
 }
 
 /// The user form as typed. On edit the email is shown, not changed, and no password
@@ -115,19 +123,17 @@ pub async fn users(
             active: u.active,
         })
         .collect();
-    let mut context = Context::new();
-    context.insert("users", &lines);
-    context.insert("total", &total);
-    context.insert("page", &page_number);
-    context.insert(
-        "pages",
-        &((total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1),
-    );
-    page(
+    let context = UsersPage {
+        users: lines,
+        total,
+        page: page_number,
+        pages: ((total + USERS_PER_PAGE - 1) / USERS_PER_PAGE).max(1),
+    };
+    typed_page(
         &state,
         &current.visit,
         "admin/users.html",
-        context,
+        &context,
         StatusCode::OK,
     )
     .await
