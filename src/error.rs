@@ -25,6 +25,9 @@ pub enum AppError {
     /// The form's CSRF token or origin did not match this session.
     #[error("the request failed the CSRF check")]
     CsrfRejected,
+    /// The request body is larger than the app accepts.
+    #[error("request body too large")]
+    TooLarge,
     /// The action does not fit the item's present state (someone else acted first).
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -118,6 +121,7 @@ impl AppError {
             }
             AppError::LoginRequired => ("error_login_required_title", "error_login_required"),
             AppError::CsrfRejected => ("error_csrf_title", "error_csrf"),
+            AppError::TooLarge => ("error_too_large_title", "error_too_large"),
             AppError::Conflict(key) => ("error_conflict_title", *key),
             AppError::Database(_) | AppError::Unexpected(_) => {
                 ("error_unexpected_title", "error_unexpected")
@@ -136,6 +140,7 @@ impl ResponseError for AppError {
             AppError::NotFound | AppError::Forbidden => StatusCode::NOT_FOUND,
             AppError::LoginRequired => StatusCode::SEE_OTHER,
             AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Database(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -152,6 +157,7 @@ impl ResponseError for AppError {
             AppError::Unexpected(cause) => tracing::error!(error = %cause, "unexpected error"),
             AppError::Forbidden => tracing::info!("forbidden request answered as not found"),
             AppError::CsrfRejected => tracing::warn!("request refused by the CSRF check"),
+            AppError::TooLarge => tracing::info!("request body over the limit refused"),
             AppError::NotFound | AppError::Conflict(_) => {}
         }
         let mut response = HttpResponse::build(self.status_code())

@@ -2,6 +2,7 @@
 //! to the body responsible, answered, approved, published and followed up.
 
 pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -6,13 +6,15 @@ use actix_web::middleware::{from_fn, Compress, Logger};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 
+use crate::auth::csrf::FORM_LIMIT;
 use crate::auth::Hashing;
 use crate::config::Config;
 use crate::db::seed::{self, DemoAccount};
 use crate::db::{self, DbPool};
 use crate::mail::worker::Worker;
 use crate::mail::{Composer, Transport};
-use crate::routes::{self, middleware, pages::Renderer};
+use crate::render::Renderer;
+use crate::routes::{self, middleware, AppState};
 
 /// A built app, bound to its listener, ready to run.
 pub struct Application {
@@ -66,17 +68,20 @@ impl Application {
         listener: TcpListener,
     ) -> Result<Application, String> {
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-        let renderer = web::Data::new(
+        let renderer = std::sync::Arc::new(
             Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?,
         );
-        let mail = Application::worker(&config, pool.clone(), renderer.clone().into_inner())?;
-        let config = web::Data::new(config);
-        let pool_data = web::Data::new(pool.clone());
-        let hashing = web::Data::new(Hashing::new(
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
-        ));
+        let mail = Application::worker(&config, pool.clone(), renderer.clone())?;
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            renderer,
+            config,
+            hashing: Hashing::new(
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2),
+            ),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(middleware::render_error_pages))
@@ -90,10 +95,9 @@ impl Application {
                         .custom_request_replace("method", |req| req.method().to_string())
                         .custom_request_replace("path", |req| loggable_path(req.path())),
                 )
-                .app_data(config.clone())
-                .app_data(pool_data.clone())
-                .app_data(renderer.clone())
-                .app_data(hashing.clone())
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(FORM_LIMIT))
+                .app_data(web::FormConfig::default().limit(FORM_LIMIT))
                 .service(actix_files::Files::new("/static", static_dir()))
                 .configure(routes::configure)
                 .default_service(web::to(middleware::not_found))

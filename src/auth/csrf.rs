@@ -3,8 +3,8 @@
 //! by their `Origin` and `Sec-Fetch-Site` headers before any handler runs.
 
 use actix_web::dev::Payload;
-use actix_web::http::Method;
-use actix_web::web::{self, Bytes};
+use actix_web::http::{Method, StatusCode};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -16,8 +16,9 @@ use super::session::Visit;
 use crate::config::Config;
 use crate::error::AppError;
 
-/// Largest form body accepted (a long answer in Vietnamese fits many times).
-const FORM_LIMIT: usize = 512 * 1024;
+/// Largest form body accepted (a long answer in Vietnamese fits many times); the
+/// app registers it as actix's payload limit too.
+pub const FORM_LIMIT: usize = 512 * 1024;
 
 #[derive(Deserialize)]
 struct TokenOnly {
@@ -50,9 +51,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             .and_then(|visit| visit.csrf_token.clone());
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
-            let body = body.await.map_err(|_| AppError::CsrfRejected)?;
+            // An oversize body is refused as such, never as an expired form.
+            let body = body.await.map_err(|error| {
+                if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge
+                } else {
+                    AppError::CsrfRejected
+                }
+            })?;
             if body.len() > FORM_LIMIT {
-                return Err(AppError::CsrfRejected);
+                return Err(AppError::TooLarge);
             }
             let token: TokenOnly =
                 serde_urlencoded::from_bytes(&body).map_err(|_| AppError::CsrfRejected)?;
@@ -68,7 +76,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
 /// Whether a request may change state judged by where it comes from: browsers say
 /// so in `Sec-Fetch-Site` and `Origin`; a request from another site is refused.
-pub fn same_origin(req: &HttpRequest, config: &web::Data<Config>) -> bool {
+pub fn same_origin(req: &HttpRequest, config: &Config) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }

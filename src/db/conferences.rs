@@ -51,6 +51,8 @@ pub struct ConferenceForm {
     pub response_days: i32,
     /// Open for submissions.
     pub open_for_submissions: bool,
+    /// The prefix of its items' references.
+    pub reference_prefix: String,
 }
 
 impl Conference {
@@ -144,29 +146,12 @@ impl Conference {
 }
 
 impl ConferenceForm {
-    /// Adds a conference with the first free default prefix (`KN-<year>`, then
-    /// `KN-<year>-B`, `-C`, …) and returns its id; an administrator may choose
-    /// another with [`Conference::set_reference_prefix`].
+    /// Adds a conference with the prefix it carries and returns its id. A prefix
+    /// another conference uses is refused by the database's unique constraint; the
+    /// caller may check first with [`Conference::prefix_taken`].
     pub fn insert(&self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<ConferenceId> {
-        let prefix = free_default_prefix(conn, self.held_on.year())?;
-        self.insert_with_prefix(conn, &prefix, now)
-    }
-
-    /// Adds a conference with the administrator's prefix. A prefix another
-    /// conference uses is refused by the database's unique constraint; the caller
-    /// may check first with [`Conference::prefix_taken`].
-    pub fn insert_with_prefix(
-        &self,
-        conn: &mut DbConnection,
-        prefix: &ReferencePrefix,
-        now: NaiveDateTime,
-    ) -> QueryResult<ConferenceId> {
         diesel::insert_into(conferences::table)
-            .values((
-                self,
-                conferences::reference_prefix.eq(prefix.as_str()),
-                conferences::created_at.eq(now),
-            ))
+            .values((self, conferences::created_at.eq(now)))
             .returning(conferences::id)
             .get_result(conn)
             .map(ConferenceId)
@@ -180,8 +165,9 @@ impl ConferenceForm {
     }
 }
 
-/// The first default prefix for a conference of `year` that no conference uses.
-fn free_default_prefix(conn: &mut DbConnection, year: i32) -> QueryResult<ReferencePrefix> {
+/// The first default prefix for a conference of `year` that no conference uses:
+/// `KN-<year>`, then `KN-<year>-B`, `-C`, … (the new-conference form offers it).
+pub fn free_default_prefix(conn: &mut DbConnection, year: i32) -> QueryResult<ReferencePrefix> {
     let base = ReferencePrefix::for_year(year);
     let variants =
         ('B'..='Z').filter_map(|letter| ReferencePrefix::parse(&format!("{base}-{letter}")).ok());

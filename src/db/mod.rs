@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod fields;
 mod item_lists;
+pub mod item_view;
 pub mod items;
 pub mod outbox;
 pub mod schema;

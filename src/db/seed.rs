@@ -139,6 +139,7 @@ pub fn reference_data(
             notice_number: "920-TB/TU".to_owned(),
             response_days: 30,
             open_for_submissions: true,
+            reference_prefix: "KN-2023".to_owned(),
         }
         .insert(conn, now)?;
         Ok(conference)

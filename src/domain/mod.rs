@@ -3,6 +3,7 @@
 pub mod credentials;
 pub mod csv;
 pub mod ids;
+pub mod import;
 pub mod item;
 pub mod lang;
 pub mod mail;
@@ -17,7 +18,7 @@ pub use ids::{BodyId, ConferenceId, FieldId, ItemId, UserId};
 pub use item::Satisfaction;
 pub use lang::Lang;
 pub use mail::{MailEvent, MailStatus};
-pub use permissions::{Actor, Operation, Relation};
+pub use permissions::{Abilities, Actor, Operation, Relation};
 pub use reference::{PrefixProblem, ReferencePrefix};
 pub use role::Role;
 pub use status::{Action, InvalidTransition, ItemStatus};

@@ -1,7 +1,9 @@
 //! Who may do what to an item: deny by default, decided from the person's role and
 //! how they stand to the item (owner, lead body, coordinating body).
 
-use super::{BodyId, Role, UserId};
+use serde::Serialize;
+
+use super::{Action, BodyId, ItemStatus, Role, UserId};
 
 /// The person acting: their id, role and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +90,65 @@ impl Actor {
                 Op::View | Op::AddNote | Op::Triage | Op::Publish | Op::FollowImplementation
             ),
             Role::Admin => false,
+        }
+    }
+}
+
+/// What each button of an item's page may do, decided on the server from who is
+/// asking, how they stand to the item and the item's state: a button shows only
+/// when the action would be allowed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Abilities {
+    /// Take the item back.
+    pub withdraw: bool,
+    /// Say how satisfied one is with the published answer.
+    pub rate: bool,
+    /// Write an internal note.
+    pub note: bool,
+    /// Save a draft of the answer.
+    pub draft: bool,
+    /// Send the latest draft for review.
+    pub send_for_review: bool,
+    /// Approve or return the latest draft.
+    pub review: bool,
+    /// Route, re-route, add coordinating bodies, merge.
+    pub triage: bool,
+    /// Send an approved answer back to its body.
+    pub send_back: bool,
+    /// Publish the approved answer.
+    pub publish: bool,
+    /// Record implementation progress.
+    pub follow: bool,
+}
+
+impl Abilities {
+    /// The abilities of `actor`, standing to an item as `relation`, on an item in
+    /// `status` whose latest draft (if any) was written by `latest_draft_author`.
+    /// Nobody approves their own draft.
+    pub fn of(
+        actor: &Actor,
+        relation: Relation,
+        status: ItemStatus,
+        latest_draft_author: Option<UserId>,
+    ) -> Abilities {
+        let may = |op| actor.may(op, relation);
+        Abilities {
+            withdraw: may(Operation::Withdraw) && status.allows(Action::Withdraw),
+            rate: may(Operation::Rate) && status.is_answered(),
+            note: may(Operation::AddNote),
+            draft: may(Operation::Draft) && status.allows(Action::SaveDraft),
+            send_for_review: may(Operation::Draft)
+                && status.allows(Action::SendForReview)
+                && latest_draft_author.is_some(),
+            review: may(Operation::Review)
+                && status.allows(Action::Approve)
+                && latest_draft_author.is_some_and(|author| author != actor.user),
+            triage: may(Operation::Triage) && status.allows(Action::Reroute),
+            send_back: may(Operation::Publish) && status.allows(Action::SendBack),
+            publish: may(Operation::Publish) && status.allows(Action::Publish),
+            follow: may(Operation::FollowImplementation)
+                && (status.allows(Action::StartImplementation)
+                    || status.allows(Action::CompleteImplementation)),
         }
     }
 }
@@ -188,5 +249,55 @@ mod tests {
         for relation in [OWNER, LEAD, COORDINATING, STRANGER] {
             assert!(granted(Role::Admin, relation).is_empty());
         }
+    }
+
+    #[test]
+    fn an_approver_may_review_a_draft_only_when_someone_else_wrote_it() {
+        let approver = actor(Role::Approver);
+        let by_other = Abilities::of(&approver, LEAD, ItemStatus::InReview, Some(UserId(2)));
+        assert!(by_other.review);
+        let own = Abilities::of(&approver, LEAD, ItemStatus::InReview, Some(UserId(1)));
+        assert!(!own.review);
+        let elsewhere = Abilities::of(
+            &approver,
+            COORDINATING,
+            ItemStatus::InReview,
+            Some(UserId(2)),
+        );
+        assert!(!elsewhere.review && elsewhere.note);
+    }
+
+    #[test]
+    fn a_draft_can_be_sent_for_review_only_once_one_exists() {
+        let drafter = actor(Role::Drafter);
+        let none = Abilities::of(&drafter, LEAD, ItemStatus::Drafting, None);
+        assert!(none.draft && !none.send_for_review);
+        let some = Abilities::of(&drafter, LEAD, ItemStatus::Drafting, Some(UserId(1)));
+        assert!(some.send_for_review);
+    }
+
+    #[test]
+    fn the_owner_may_withdraw_before_routing_and_rate_only_an_answered_item() {
+        let delegate = actor(Role::Delegate);
+        let fresh = Abilities::of(&delegate, OWNER, ItemStatus::Submitted, None);
+        assert!(fresh.withdraw && !fresh.rate && !fresh.note);
+        let answered = Abilities::of(&delegate, OWNER, ItemStatus::Published, None);
+        assert!(answered.rate && !answered.withdraw);
+        let stranger = Abilities::of(&delegate, STRANGER, ItemStatus::Published, None);
+        assert_eq!(stranger, Abilities::default());
+    }
+
+    #[test]
+    fn a_coordinator_publishes_an_approved_answer_or_sends_it_back_but_never_drafts() {
+        let coordinator = actor(Role::Coordinator);
+        let approved = Abilities::of(
+            &coordinator,
+            STRANGER,
+            ItemStatus::Approved,
+            Some(UserId(2)),
+        );
+        assert!(approved.publish && approved.send_back && !approved.draft && !approved.review);
+        let published = Abilities::of(&coordinator, STRANGER, ItemStatus::Published, None);
+        assert!(published.follow && !published.publish);
     }
 }

@@ -8,18 +8,17 @@ use tera::Context;
 use validator::Validate;
 
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{flash, local_path, now, page, see_other, with_db, Renderer};
+use super::pages::{flash, local_path, now, page, see_other, with_db};
 use crate::auth::session::{self, removal_cookie, session_cookie};
-use crate::auth::{throttle, CsrfForm, CurrentUser, Hashing, Visit};
-use crate::config::Config;
+use crate::auth::{throttle, CsrfForm, CurrentUser, Visit};
 use crate::db::outbox::MailEvent;
 use crate::db::sessions::SessionRow;
 use crate::db::users::User;
-use crate::db::DbPool;
 use crate::domain::credentials::check_new_password;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::routes::AppState;
 
 /// The login form as typed.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -47,22 +46,21 @@ pub async fn home(visit: Visit) -> HttpResponse {
 /// so that the forms anyone may fill in (login, forgotten password, invitation)
 /// carry a CSRF token. Returns the cookie to set when a session was started.
 pub async fn ensure_session(
-    pool: &web::Data<DbPool>,
-    config: &Config,
+    state: &AppState,
     visit: &mut Visit,
 ) -> Result<Option<Cookie<'static>>, AppError> {
     if visit.id_hash.is_some() {
         return Ok(None);
     }
-    let secret = config.secret_key.clone();
+    let secret = state.config.secret_key.clone();
     let lang = visit.lang;
-    let started = with_db(pool, move |conn| {
+    let started = with_db(&state.pool, move |conn| {
         session::start(conn, &secret, None, lang, now())
     })
     .await?;
     visit.id_hash = Some(started.id_hash);
     visit.csrf_token = Some(started.csrf_token);
-    Ok(Some(session_cookie(config, started.id)))
+    Ok(Some(session_cookie(&state.config, started.id)))
 }
 
 /// Adds the cookie of a session just started, if any, to `response`.
@@ -81,30 +79,20 @@ pub fn with_cookie(
 /// `GET /login`: the login form. A visitor without a session gets an anonymous one,
 /// so that even the login form carries a CSRF token.
 pub async fn login_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     mut visit: Visit,
 ) -> Result<HttpResponse, AppError> {
     if visit.user.is_some() {
         return Ok(see_other("/"));
     }
-    let new_cookie = ensure_session(&pool, &config, &mut visit).await?;
+    let new_cookie = ensure_session(&state, &mut visit).await?;
     let mut context = Context::new();
     context.insert("form", &LoginForm::default());
     context.insert(
         "second_factor_optional",
-        &(config.environment == crate::config::Environment::Development),
+        &(state.config.environment == crate::config::Environment::Development),
     );
-    let response = page(
-        &pool,
-        &renderer,
-        &visit,
-        "auth/login.html",
-        context,
-        StatusCode::OK,
-    )
-    .await?;
+    let response = page(&state, &visit, "auth/login.html", context, StatusCode::OK).await?;
     with_cookie(response, new_cookie)
 }
 
@@ -112,10 +100,7 @@ pub async fn login_form(
 /// throttles repeated failures, and starts a fresh session on success.
 pub async fn login(
     req: HttpRequest,
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
+    state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -133,42 +118,46 @@ pub async fn login(
     };
 
     let check_keys = keys.clone();
-    let blocked = with_db(&pool, move |conn| {
+    let blocked = with_db(&state.pool, move |conn| {
         throttle::blocked_for(conn, &check_keys, now())
     })
     .await?;
     if let Some(seconds) = blocked {
-        let message = renderer
+        let message = state
+            .renderer
             .text(visit.lang, "login_throttled")
             .replace("{seconds}", &seconds.to_string());
         let (context, status) = refuse(message, StatusCode::TOO_MANY_REQUESTS);
-        return page(&pool, &renderer, &visit, "auth/login.html", context, status).await;
+        return page(&state, &visit, "auth/login.html", context, status).await;
     }
 
     let lookup = email.clone();
-    let user = with_db(&pool, move |conn| Ok(User::find_by_email(conn, &lookup)?)).await?;
+    let user = with_db(&state.pool, move |conn| {
+        Ok(User::find_by_email(conn, &lookup)?)
+    })
+    .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let password_ok = hashing.verify(form.password.clone(), stored).await?;
+    let password_ok = state.hashing.verify(form.password.clone(), stored).await?;
     let user = user.filter(|u| password_ok && u.active);
     let Some(user) = user else {
         let failed_keys = keys.clone();
-        with_db(&pool, move |conn| {
+        with_db(&state.pool, move |conn| {
             throttle::record_failure(conn, &failed_keys, now())
         })
         .await?;
         tracing::info!(account = %crate::domain::credentials::mask_email(&email), "failed login");
         let (context, status) = refuse(
-            renderer.text(visit.lang, "login_failed"),
+            state.renderer.text(visit.lang, "login_failed"),
             StatusCode::UNAUTHORIZED,
         );
-        return page(&pool, &renderer, &visit, "auth/login.html", context, status).await;
+        return page(&state, &visit, "auth/login.html", context, status).await;
     };
 
-    let secret = config.secret_key.clone();
+    let secret = state.config.secret_key.clone();
     let old_session = visit.id_hash.clone();
     let user_id = user.user_id();
     let lang = Lang::from_code(&user.locale);
-    let (id, next) = with_db(&pool, move |conn| {
+    let (id, next) = with_db(&state.pool, move |conn| {
         throttle::clear(conn, &keys[..1])?;
         if let Some(old) = old_session {
             SessionRow::delete(conn, &old)?;
@@ -180,7 +169,7 @@ pub async fn login(
     .await?;
     let mut response = see_other(next);
     response
-        .add_cookie(&session_cookie(&config, id))
+        .add_cookie(&session_cookie(&state.config, id))
         .map_err(|e| AppError::Unexpected(e.to_string()))?;
     Ok(response)
 }
@@ -191,16 +180,18 @@ pub struct EmptyForm {}
 
 /// `POST /logout`: ends the session everywhere at once (it lives in the database).
 pub async fn logout(
-    pool: web::Data<DbPool>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let session = current.session.clone();
-    with_db(&pool, move |conn| Ok(SessionRow::delete(conn, &session)?)).await?;
+    with_db(&state.pool, move |conn| {
+        Ok(SessionRow::delete(conn, &session)?)
+    })
+    .await?;
     let mut response = see_other("/login");
     response
-        .add_cookie(&removal_cookie(&config))
+        .add_cookie(&removal_cookie(&state.config))
         .map_err(|e| AppError::Unexpected(e.to_string()))?;
     Ok(response)
 }
@@ -218,17 +209,18 @@ pub struct PasswordForm {
 
 /// `GET /account/password`.
 pub async fn password_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let user = current.user.user_id();
-    let muted = with_db(&pool, move |conn| Ok(User::muted_notices(conn, user)?)).await?;
+    let muted = with_db(&state.pool, move |conn| {
+        Ok(User::muted_notices(conn, user)?)
+    })
+    .await?;
     let mut context = Context::new();
     context.insert("notices", &notice_choices(&muted));
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "auth/password.html",
         context,
@@ -240,15 +232,12 @@ pub async fn password_form(
 /// `POST /account/password`: checks the current password and the policy, then
 /// ends every session of the user and starts a new one here.
 pub async fn change_password(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
-    hashing: web::Data<Hashing>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let lang = current.visit.lang;
-    let catalog = renderer.catalog();
+    let catalog = state.renderer.catalog();
     let mut errors = FormErrors::default();
     if let Err(problem) = check_new_password(&form.new_password, &current.user.email) {
         errors.add("new_password", catalog, lang, problem.message_key());
@@ -256,7 +245,8 @@ pub async fn change_password(
     if form.new_password != form.confirm_password {
         errors.add("confirm_password", catalog, lang, "error_password_mismatch");
     }
-    let current_ok = hashing
+    let current_ok = state
+        .hashing
         .verify(
             form.current_password.clone(),
             Some(current.user.password_hash.clone()),
@@ -267,13 +257,15 @@ pub async fn change_password(
     }
     if !errors.is_empty() {
         let user = current.user.user_id();
-        let muted = with_db(&pool, move |conn| Ok(User::muted_notices(conn, user)?)).await?;
+        let muted = with_db(&state.pool, move |conn| {
+            Ok(User::muted_notices(conn, user)?)
+        })
+        .await?;
         let mut context = Context::new();
         context.insert("errors", &errors);
         context.insert("notices", &notice_choices(&muted));
         return page(
-            &pool,
-            &renderer,
+            &state,
             &current.visit,
             "auth/password.html",
             context,
@@ -281,10 +273,10 @@ pub async fn change_password(
         )
         .await;
     }
-    let hash = hashing.hash(form.new_password).await?;
-    let secret = config.secret_key.clone();
+    let hash = state.hashing.hash(form.new_password).await?;
+    let secret = state.config.secret_key.clone();
     let user = current.user.user_id();
-    let id = with_db(&pool, move |conn| {
+    let id = with_db(&state.pool, move |conn| {
         User::set_password_hash(conn, user, &hash, now())?;
         let started = session::start(conn, &secret, Some(user), lang, now())?;
         flash(conn, &started.id_hash, "flash_password_changed")?;
@@ -293,7 +285,7 @@ pub async fn change_password(
     .await?;
     let mut response = see_other("/");
     response
-        .add_cookie(&session_cookie(&config, id))
+        .add_cookie(&session_cookie(&state.config, id))
         .map_err(|e| AppError::Unexpected(e.to_string()))?;
     Ok(response)
 }
@@ -310,14 +302,14 @@ pub struct LanguageForm {
 /// `POST /language`: remembers the choice in the session and, for a logged-in user,
 /// on their account.
 pub async fn set_language(
-    pool: web::Data<DbPool>,
+    state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<LanguageForm>,
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(&form.lang);
     let session = visit.id_hash.clone().ok_or(AppError::CsrfRejected)?;
     let user = visit.user.as_ref().map(User::user_id);
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         SessionRow::set_locale(conn, &session, lang.code())?;
         if let Some(user) = user {
             User::set_locale(conn, user, lang.code())?;
@@ -339,7 +331,7 @@ fn notice_choices(muted: &[MailEvent]) -> Vec<(&'static str, bool)> {
 /// `POST /account/notices`: which work notices the user wants by email. The form
 /// repeats `notice=<event>` once per ticked box; the unticked ones are muted.
 pub async fn set_notices(
-    pool: web::Data<DbPool>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
@@ -354,7 +346,7 @@ pub async fn set_notices(
         .collect();
     let user = current.user.user_id();
     let session = current.session.clone();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         User::set_muted_notices(conn, user, &muted)?;
         flash(conn, &session, "flash_notices_saved")
     })

@@ -7,20 +7,21 @@ use tera::Context;
 use validator::Validate;
 
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{now, page, see_other, with_db, Renderer};
+use super::pages::{now, page, see_other, typed_page, with_db};
 use crate::auth::session::random_token;
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::conferences::Conference;
 use crate::db::fields::Field;
 use crate::db::workflow::{self, Submission};
-use crate::db::DbPool;
 use crate::domain::item::{
     CONTENT_MAX_CHARS, CONTENT_MIN_CHARS, RELATED_UNITS_MAX_CHARS, TITLE_MAX_CHARS, TITLE_MIN_CHARS,
 };
 use crate::domain::text::normalize;
-use crate::domain::{FieldId, ItemId, Operation, Role};
+use crate::domain::{FieldId, ItemId, Operation};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::routes::roles::Delegate;
+use crate::routes::AppState;
 
 /// The proposal form as typed. It has no status or body: a delegate cannot set them.
 #[derive(Debug, Default, Clone, Deserialize, Serialize, Validate)]
@@ -46,24 +47,15 @@ struct FieldChoice {
     name: String,
 }
 
-fn require_delegate(current: &CurrentUser) -> Result<(), AppError> {
-    if current.user.role() == Role::Delegate {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 async fn form_page(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     current: &CurrentUser,
     form: &ProposalForm,
     errors: &FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let lang = current.visit.lang;
-    let (conference, fields) = with_db(pool, |conn| {
+    let (conference, fields) = with_db(&state.pool, |conn| {
         Ok((Conference::open(conn)?, Field::active(conn)?))
     })
     .await?;
@@ -74,36 +66,39 @@ async fn form_page(
             name: f.name(lang).to_owned(),
         })
         .collect();
-    let mut context = Context::new();
-    context.insert("conference", &conference);
-    context.insert("fields", &choices);
-    context.insert("form", form);
-    context.insert("errors", errors);
-    page(
-        pool,
-        renderer,
-        &current.visit,
-        "delegate/new.html",
-        context,
-        status,
-    )
-    .await
+    let context = ProposalPage {
+        conference,
+        fields: choices,
+        form,
+        errors,
+    };
+    typed_page(state, &current.visit, "delegate/new.html", &context, status).await
+}
+
+/// The proposal form's template variables.
+#[derive(Serialize)]
+struct ProposalPage<'a> {
+    /// The conference open for submissions, if any.
+    conference: Option<Conference>,
+    /// The active fields to choose from.
+    fields: Vec<FieldChoice>,
+    /// The values as typed.
+    form: &'a ProposalForm,
+    /// Messages beside the fields.
+    errors: &'a FormErrors,
 }
 
 /// `GET /proposals/new`: an empty form with a fresh one-time token.
 pub async fn new_proposal(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Delegate,
 ) -> Result<HttpResponse, AppError> {
-    require_delegate(&current)?;
     let form = ProposalForm {
         submission_token: random_token(),
         ..Default::default()
     };
     form_page(
-        &pool,
-        &renderer,
+        &state,
         &current,
         &form,
         &FormErrors::default(),
@@ -115,12 +110,10 @@ pub async fn new_proposal(
 /// `POST /proposals`: validates, files the item (once, however often the form is
 /// sent) and shows the confirmation.
 pub async fn submit_proposal(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Delegate,
     CsrfForm(raw): CsrfForm<ProposalForm>,
 ) -> Result<HttpResponse, AppError> {
-    require_delegate(&current)?;
     let lang: Lang = current.visit.lang;
     let form = ProposalForm {
         title: normalize(&raw.title),
@@ -129,10 +122,10 @@ pub async fn submit_proposal(
         field_id: raw.field_id.trim().to_owned(),
         submission_token: raw.submission_token.trim().to_owned(),
     };
-    let catalog = renderer.catalog();
+    let catalog = state.renderer.catalog();
     let mut errors = FormErrors::of(&form, catalog, lang);
     let field = form.field_id.parse::<i32>().ok().map(FieldId);
-    let (conference, fields) = with_db(&pool, |conn| {
+    let (conference, fields) = with_db(&state.pool, |conn| {
         Ok((Conference::open(conn)?, Field::active(conn)?))
     })
     .await?;
@@ -141,13 +134,13 @@ pub async fn submit_proposal(
     }
     let Some(conference) = conference else {
         errors.add("title", catalog, lang, "error_conference_closed");
-        return form_page(&pool, &renderer, &current, &form, &errors, UNPROCESSABLE).await;
+        return form_page(&state, &current, &form, &errors, UNPROCESSABLE).await;
     };
     if form.submission_token.len() != 64 {
         errors.add("title", catalog, lang, "error_csrf");
     }
     if !errors.is_empty() {
-        return form_page(&pool, &renderer, &current, &form, &errors, UNPROCESSABLE).await;
+        return form_page(&state, &current, &form, &errors, UNPROCESSABLE).await;
     }
     let submission = Submission {
         conference: crate::domain::ConferenceId(conference.id),
@@ -158,7 +151,7 @@ pub async fn submit_proposal(
         token: form.submission_token,
     };
     let actor = current.actor();
-    let submitted = with_db(&pool, move |conn| {
+    let submitted = with_db(&state.pool, move |conn| {
         Ok(workflow::submit(conn, &actor, &submission, now())?)
     })
     .await?;
@@ -171,22 +164,20 @@ pub async fn submit_proposal(
 
 /// `GET /proposals/{id}/submitted`: the confirmation with the reference.
 pub async fn submitted(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let actor = current.actor();
     let id = ItemId(path.into_inner());
-    let (item, _) = with_db(&pool, move |conn| {
+    let (item, _) = with_db(&state.pool, move |conn| {
         Ok(workflow::load_for(conn, &actor, id, Operation::View)?)
     })
     .await?;
     let mut context = Context::new();
     context.insert("item", &item);
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "delegate/submitted.html",
         context,

@@ -8,12 +8,11 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
 use tera::Context;
 
-use super::pages::{NavCounts, Renderer};
+use super::pages::NavCounts;
 use crate::auth::csrf::same_origin;
 use crate::auth::session::{cookie_name, Visit};
-use crate::config::Config;
-use crate::db::DbPool;
 use crate::error::{AppError, ErrorPage};
+use crate::routes::AppState;
 
 /// Loads the visitor's session (if any) into the request before the handler runs.
 pub async fn load_session(
@@ -26,25 +25,21 @@ pub async fn load_session(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     }
-    let config = req
-        .app_data::<web::Data<Config>>()
+    let state = req
+        .app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| AppError::Unexpected("config missing".into()))?;
-    let pool = req
-        .app_data::<web::Data<DbPool>>()
-        .cloned()
-        .ok_or_else(|| AppError::Unexpected("pool missing".into()))?;
+        .ok_or_else(|| AppError::Unexpected("app state missing".into()))?;
     let cookie_id = req
-        .cookie(cookie_name(&config))
+        .cookie(cookie_name(&state.config))
         .map(|c| c.value().to_owned());
     // A one-time message is shown by the next page that renders; `/` only
     // redirects to the role's home page, so it leaves the message for that page.
     let take_flash = req.method() == Method::GET && req.path() != "/";
     let visit = web::block(move || -> Result<Visit, AppError> {
-        let mut conn = pool.get()?;
+        let mut conn = state.pool.get()?;
         Visit::load(
             &mut conn,
-            &config.secret_key,
+            &state.config.secret_key,
             cookie_id.as_deref(),
             take_flash,
             chrono::Utc::now().naive_utc(),
@@ -63,8 +58,8 @@ pub async fn refuse_cross_site(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let allowed = match req.app_data::<web::Data<Config>>() {
-        Some(config) => same_origin(req.request(), config),
+    let allowed = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => same_origin(req.request(), &state.config),
         None => false,
     };
     if !allowed {
@@ -87,8 +82,9 @@ pub async fn render_error_pages(
     let status = response.status();
     let (req, _) = response.into_parts();
     let visit = req.extensions().get::<Visit>().cloned().unwrap_or_default();
-    let rendered = match req.app_data::<web::Data<Renderer>>() {
-        Some(renderer) => {
+    let rendered = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => {
+            let renderer = &state.renderer;
             let mut context = Context::new();
             context.insert(
                 "error_title",

@@ -11,7 +11,11 @@ pub mod middleware;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
+pub mod roles;
 pub mod second_factor;
+pub mod state;
+
+pub use state::AppState;
 
 use actix_web::web;
 

@@ -4,25 +4,17 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use tera::Context;
 
-use super::pages::{flash, now, page, see_other, with_db, Renderer};
-use crate::auth::{CsrfForm, CurrentUser};
+use super::pages::{flash, now, see_other, typed_page, with_db};
+use crate::auth::CsrfForm;
 use crate::db::outbox::{self, MailEvent, MailStatus};
-use crate::db::DbPool;
 use crate::domain::credentials::mask_email;
-use crate::domain::Role;
 use crate::error::AppError;
+use crate::routes::roles::Overseer;
+use crate::routes::AppState;
 
 /// Messages per page.
 const PER_PAGE: i64 = 50;
-
-fn require_staff_overseer(current: &CurrentUser) -> Result<(), AppError> {
-    match current.user.role() {
-        Role::Admin | Role::Coordinator => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
 
 /// Filters as they arrive; anything unreadable is ignored.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -50,20 +42,30 @@ struct Line {
     sent_at: Option<chrono::NaiveDateTime>,
 }
 
+/// The outbox page's template variables.
+#[derive(Debug, Serialize)]
+struct OutboxPage {
+    lines: Vec<Line>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    query: OutboxQuery,
+    statuses: Vec<&'static str>,
+    events: Vec<&'static str>,
+}
+
 /// `GET /outbox`.
 pub async fn list(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Overseer,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    require_staff_overseer(&current)?;
     let query = query.into_inner();
     let status = MailStatus::parse(&query.status);
     let event = MailEvent::parse(&query.event);
     let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
     let offset = (page_number - 1) * PER_PAGE;
-    let (lines, total) = with_db(&pool, move |conn| {
+    let (lines, total) = with_db(&state.pool, move |conn| {
         let (rows, total) = outbox::page(conn, status, event, offset, PER_PAGE)?;
         let mut lines = Vec::with_capacity(rows.len());
         for (row, reference) in rows {
@@ -84,20 +86,20 @@ pub async fn list(
         Ok((lines, total))
     })
     .await?;
-    let mut context = Context::new();
-    context.insert("lines", &lines);
-    context.insert("total", &total);
-    context.insert("page", &page_number);
-    context.insert("pages", &((total + PER_PAGE - 1) / PER_PAGE).max(1));
-    context.insert("query", &query);
-    context.insert("statuses", &MailStatus::ALL.map(MailStatus::as_str));
-    context.insert("events", &MailEvent::ALL.map(MailEvent::as_str));
-    page(
-        &pool,
-        &renderer,
+    let context = OutboxPage {
+        lines,
+        total,
+        page: page_number,
+        pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+        query,
+        statuses: MailStatus::ALL.map(MailStatus::as_str).to_vec(),
+        events: MailEvent::ALL.map(MailEvent::as_str).to_vec(),
+    };
+    typed_page(
+        &state,
         &current.visit,
         "outbox/list.html",
-        context,
+        &context,
         StatusCode::OK,
     )
     .await
@@ -109,15 +111,14 @@ pub struct EmptyForm {}
 
 /// `POST /outbox/{id}/resend`: one failed message goes back in the queue.
 pub async fn resend(
-    pool: web::Data<DbPool>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Overseer,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    require_staff_overseer(&current)?;
     let id = path.into_inner();
     let session = current.session.clone();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         if outbox::resend(conn, id, now())? == 0 {
             return Err(AppError::Conflict("error_not_failed"));
         }
@@ -129,13 +130,12 @@ pub async fn resend(
 
 /// `POST /outbox/resend-failed`: every failed message goes back in the queue.
 pub async fn resend_failed(
-    pool: web::Data<DbPool>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    current: Overseer,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    require_staff_overseer(&current)?;
     let session = current.session.clone();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         outbox::resend_all_failed(conn, now())?;
         flash(conn, &session, "flash_resent")
     })

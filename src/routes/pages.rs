@@ -12,6 +12,7 @@ use crate::db::items::{Count, Item, ItemFilter, Scope};
 use crate::db::{DbConnection, DbPool};
 use crate::domain::{Actor, ItemStatus, Role};
 use crate::error::AppError;
+use crate::routes::AppState;
 // Handlers name the renderer with the page helpers they use it with.
 pub use crate::render::Renderer;
 
@@ -103,24 +104,42 @@ pub fn nav_counts(conn: &mut DbConnection, visit: &Visit) -> Result<NavCounts, A
 
 /// Renders a full page for `visit`, loading the navigation counts.
 pub async fn page(
-    pool: &web::Data<DbPool>,
-    renderer: &web::Data<Renderer>,
+    state: &AppState,
     visit: &Visit,
     template: &'static str,
     context: Context,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let pool = pool.clone();
+    let pool = state.pool.clone();
     let for_counts = visit.clone();
     let nav = web::block(move || -> Result<NavCounts, AppError> {
         let mut conn = pool.get()?;
         nav_counts(&mut conn, &for_counts)
     })
     .await??;
-    let html = renderer.render(visit, &nav, template, context)?;
+    let html = state.renderer.render(visit, &nav, template, context)?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(html))
+}
+
+/// Renders a full page from a typed context: each field of `context` is a
+/// variable of the template, under the field's name.
+pub async fn typed_page(
+    state: &AppState,
+    visit: &Visit,
+    template: &'static str,
+    context: &impl Serialize,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    page(
+        state,
+        visit,
+        template,
+        Context::from_serialize(context)?,
+        status,
+    )
+    .await
 }
 
 /// A 303 "see other" to `location`, the answer to every successful POST.
@@ -138,7 +157,7 @@ pub fn flash(conn: &mut DbConnection, session: &str, key: &str) -> Result<(), Ap
 
 /// Runs database work on the blocking pool with a pooled connection.
 pub async fn with_db<T: Send + 'static>(
-    pool: &web::Data<DbPool>,
+    pool: &DbPool,
     work: impl FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let pool = pool.clone();

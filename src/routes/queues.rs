@@ -7,15 +7,16 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::pages::{now, page, with_db, NavCounts, Renderer};
+use super::pages::{now, typed_page, with_db, NavCounts};
 use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
 use crate::db::fields::Field;
-use crate::db::items::{Item, ItemFilter, ItemLine, Scope, Sort};
-use crate::db::DbPool;
+use crate::db::items::{Count, Item, ItemFilter, ItemLine, Scope, Sort};
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
+use crate::routes::roles::{Approver, Coordinator, Delegate, Staff};
+use crate::routes::AppState;
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 25;
@@ -40,17 +41,6 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    fn allowed(self, role: Role) -> bool {
-        match self {
-            ListKind::Mine => role == Role::Delegate,
-            ListKind::Queue | ListKind::Coordinating => {
-                matches!(role, Role::Drafter | Role::Approver)
-            }
-            ListKind::Review => role == Role::Approver,
-            ListKind::Triage | ListKind::All | ListKind::Publish => role == Role::Coordinator,
-        }
-    }
-
     fn title_key(self) -> &'static str {
         match self {
             ListKind::Mine => "nav_my",
@@ -119,18 +109,34 @@ struct Choice {
     name: String,
 }
 
-/// Serves every list page.
-pub async fn list(
+/// The template variables of a list page (and of its printable form).
+#[derive(Debug, Serialize)]
+struct ListPage {
+    kind: &'static str,
+    title_key: &'static str,
+    lines: Vec<Line>,
+    total: Count,
+    has_next: bool,
+    page: i64,
+    pages: Option<i64>,
+    query: ListQuery,
+    statuses: Vec<&'static str>,
+    fields: Vec<Choice>,
+    bodies: Vec<Choice>,
+    show_delegate: bool,
+    selectable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    printed_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Serves every list page; the route's extractor has checked the role.
+async fn list(
     kind: ListKind,
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let actor = current.actor();
-    if !kind.allowed(actor.role) {
-        return Err(AppError::Forbidden);
-    }
     let query = query.into_inner();
     let lang = current.visit.lang;
     let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
@@ -173,7 +179,7 @@ pub async fn list(
     } else {
         ((page_number - 1) * PAGE_SIZE, PAGE_SIZE)
     };
-    let (found, fields, bodies) = with_db(&pool, move |conn| {
+    let (found, fields, bodies) = with_db(&state.pool, move |conn| {
         let found = Item::page(conn, scope, &filter, offset, limit)?;
         Ok((found, Field::all(conn)?, Body::all(conn)?))
     })
@@ -202,72 +208,70 @@ pub async fn list(
         .collect();
     // The number of pages is known only while the count is exact.
     let pages = (!found.total.more).then(|| ((found.total.n + PAGE_SIZE - 1) / PAGE_SIZE).max(1));
-    let mut context = Context::new();
-    context.insert("kind", kind.path());
-    context.insert("title_key", kind.title_key());
-    context.insert("lines", &lines);
-    context.insert("total", &found.total);
-    context.insert("has_next", &found.has_next);
-    context.insert("page", &page_number);
-    context.insert("pages", &pages);
-    context.insert("query", &query);
-    context.insert("statuses", &ItemStatus::ALL.map(ItemStatus::as_str));
-    context.insert(
-        "fields",
-        &fields
-            .iter()
-            .map(|f| Choice {
-                id: f.id,
-                name: f.name(lang).to_owned(),
-            })
-            .collect::<Vec<_>>(),
-    );
-    context.insert(
-        "bodies",
-        &bodies
-            .iter()
-            .map(|b| Choice {
-                id: b.id,
-                name: b.name(lang).to_owned(),
-            })
-            .collect::<Vec<_>>(),
-    );
-    context.insert("show_delegate", &(actor.role != Role::Delegate));
-    context.insert("selectable", &(kind == ListKind::Publish));
+    let choices = |named: Vec<(i32, String)>| -> Vec<Choice> {
+        named
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect()
+    };
+    let mut context = ListPage {
+        kind: kind.path(),
+        title_key: kind.title_key(),
+        lines,
+        total: found.total,
+        has_next: found.has_next,
+        page: page_number,
+        pages,
+        query,
+        statuses: ItemStatus::ALL.map(ItemStatus::as_str).to_vec(),
+        fields: choices(
+            fields
+                .iter()
+                .map(|f| (f.id, f.name(lang).to_owned()))
+                .collect(),
+        ),
+        bodies: choices(
+            bodies
+                .iter()
+                .map(|b| (b.id, b.name(lang).to_owned()))
+                .collect(),
+        ),
+        show_delegate: actor.role != Role::Delegate,
+        selectable: kind == ListKind::Publish,
+        printed_at: None,
+    };
     if printing {
-        context.insert("printed_at", &at);
-        let html = renderer.render(
+        context.printed_at = Some(at);
+        let html = state.renderer.render(
             &current.visit,
             &NavCounts::default(),
             "items/print_list.html",
-            context,
+            Context::from_serialize(&context)?,
         )?;
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(html));
     }
-    page(
-        &pool,
-        &renderer,
+    typed_page(
+        &state,
         &current.visit,
         "items/list.html",
-        context,
+        &context,
         StatusCode::OK,
     )
     .await
 }
 
 macro_rules! list_route {
-    ($(#[$doc:meta] $name:ident => $kind:expr),* $(,)?) => {
+    ($(#[$doc:meta] $name:ident => $kind:expr, $role:ident),* $(,)?) => {
         $(
             #[$doc]
             pub async fn $name(
-                pool: web::Data<DbPool>,
-                renderer: web::Data<Renderer>,
-                current: CurrentUser,
+                state: web::Data<AppState>,
+                current: $role,
                 query: web::Query<ListQuery>,
             ) -> Result<HttpResponse, AppError> {
-                list($kind, pool, renderer, current, query).await
+                list($kind, state, current.0, query).await
             }
         )*
     };
@@ -275,17 +279,17 @@ macro_rules! list_route {
 
 list_route!(
     /// `GET /my`.
-    mine => ListKind::Mine,
+    mine => ListKind::Mine, Delegate,
     /// `GET /queue`.
-    queue => ListKind::Queue,
+    queue => ListKind::Queue, Staff,
     /// `GET /coordinating`.
-    coordinating => ListKind::Coordinating,
+    coordinating => ListKind::Coordinating, Staff,
     /// `GET /review`.
-    review => ListKind::Review,
+    review => ListKind::Review, Approver,
     /// `GET /triage`.
-    triage => ListKind::Triage,
+    triage => ListKind::Triage, Coordinator,
     /// `GET /items`.
-    all => ListKind::All,
+    all => ListKind::All, Coordinator,
     /// `GET /publish`.
-    to_publish => ListKind::Publish,
+    to_publish => ListKind::Publish, Coordinator,
 );

@@ -11,16 +11,18 @@ use actix_web::{web, Error, HttpMessage, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::pages::{flash, now, page, see_other, with_db, Renderer};
+use super::pages::{flash, now, page, see_other, with_db};
+use super::roles::Admin;
+use super::AppState;
 use crate::auth::second_factor::{self as factor, Authenticator, Keys};
 use crate::auth::session::{self, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Visit};
-use crate::config::{Config, Environment, SecretKey};
+use crate::config::{Environment, SecretKey};
 use crate::db::second_factors::{
     AuditAction, AuditEntry, PendingLogin, RecoveryCode, SecondFactor, SecondFactorSettings,
 };
 use crate::db::users::User;
-use crate::db::{DbConnection, DbPool};
+use crate::db::DbConnection;
 use crate::domain::{Role, UserId};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -97,15 +99,11 @@ pub async fn require_enrolment(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let config = req
-        .app_data::<web::Data<Config>>()
+    let state = req
+        .app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| AppError::Unexpected("config missing".into()))?;
-    let pool = req
-        .app_data::<web::Data<DbPool>>()
-        .cloned()
-        .ok_or_else(|| AppError::Unexpected("pool missing".into()))?;
-    let environment = config.environment;
+        .ok_or_else(|| AppError::Unexpected("app state missing".into()))?;
+    let environment = state.config.environment;
     // Only production staff can be held: spare everyone else the query.
     if environment != Environment::Production || !factor::may_enrol(user.role()) {
         return next
@@ -113,7 +111,10 @@ pub async fn require_enrolment(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     }
-    let held = with_db(&pool, move |conn| must_enrol(conn, environment, &user)).await?;
+    let held = with_db(&state.pool, move |conn| {
+        must_enrol(conn, environment, &user)
+    })
+    .await?;
     if held {
         let (req, _) = req.into_parts();
         return Ok(ServiceResponse::new(req, see_other(ENROL_PATH)));
@@ -138,21 +139,22 @@ struct LoginCodePage {
 
 /// `GET /login/second-factor`: asks for the code of the login under way.
 pub async fn login_code_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
+    state: web::Data<AppState>,
     visit: Visit,
 ) -> Result<HttpResponse, AppError> {
     let Some(session) = visit.id_hash.clone() else {
         return Ok(see_other("/login"));
     };
-    let pending = with_db(&pool, move |conn| Ok(PendingLogin::find(conn, &session)?)).await?;
+    let pending = with_db(&state.pool, move |conn| {
+        Ok(PendingLogin::find(conn, &session)?)
+    })
+    .await?;
     if pending.is_none() {
         return Ok(see_other("/login"));
     }
     let context = Context::from_serialize(LoginCodePage { code_error: None })?;
     page(
-        &pool,
-        &renderer,
+        &state,
         &visit,
         "auth/second_factor_login.html",
         context,
@@ -207,9 +209,7 @@ fn verify(
 /// `POST /login/second-factor`: checks the code (throttled per account like
 /// passwords) and, when right, replaces the waiting session with the user's.
 pub async fn login_code(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -217,32 +217,35 @@ pub async fn login_code(
         return Ok(see_other("/login"));
     };
     let lookup = session.clone();
-    let Some((user, since)) =
-        with_db(&pool, move |conn| Ok(PendingLogin::find(conn, &lookup)?)).await?
+    let Some((user, since)) = with_db(&state.pool, move |conn| {
+        Ok(PendingLogin::find(conn, &lookup)?)
+    })
+    .await?
     else {
         return Ok(see_other("/login"));
     };
     // The code must follow the password soon; otherwise start over.
     if since + chrono::Duration::minutes(factor::PENDING_MINUTES) < now() {
         let old = session.clone();
-        with_db(&pool, move |conn| {
+        with_db(&state.pool, move |conn| {
             Ok(crate::db::sessions::SessionRow::delete(conn, &old)?)
         })
         .await?;
         return Ok(see_other("/login"));
     }
     let refuse = |key: &str, status: StatusCode, seconds: Option<i64>| {
-        let message = renderer
+        let message = state
+            .renderer
             .text(visit.lang, key)
             .replace("{seconds}", &seconds.unwrap_or_default().to_string());
         (message, status)
     };
     let keys_for_check = throttle_key(user);
-    let blocked = with_db(&pool, move |conn| {
+    let blocked = with_db(&state.pool, move |conn| {
         throttle::blocked_for(conn, &keys_for_check, now())
     })
     .await?;
-    let keys = Keys::derive(&config.secret_key);
+    let keys = Keys::derive(&state.config.secret_key);
     let outcome = match blocked {
         Some(seconds) => Err(refuse(
             "second_factor_throttled",
@@ -251,7 +254,8 @@ pub async fn login_code(
         )),
         None => {
             let code = form.code.clone();
-            let verdict = with_db(&pool, move |conn| verify(conn, &keys, user, &code)).await?;
+            let verdict =
+                with_db(&state.pool, move |conn| verify(conn, &keys, user, &code)).await?;
             match verdict {
                 Verdict::Code | Verdict::Recovery => Ok(matches!(verdict, Verdict::Recovery)),
                 Verdict::Reused => Err(refuse(
@@ -269,9 +273,9 @@ pub async fn login_code(
     };
     match outcome {
         Ok(used_recovery) => {
-            let secret = config.secret_key.clone();
+            let secret = state.config.secret_key.clone();
             let lang = visit.lang;
-            let id = with_db(&pool, move |conn| {
+            let id = with_db(&state.pool, move |conn| {
                 throttle::clear(conn, &throttle_key(user))?;
                 crate::db::sessions::SessionRow::delete(conn, &session)?;
                 let started = session::start(conn, &secret, Some(user), lang, now())?;
@@ -288,14 +292,14 @@ pub async fn login_code(
             );
             let mut response = see_other("/");
             response
-                .add_cookie(&session_cookie(&config, id))
+                .add_cookie(&session_cookie(&state.config, id))
                 .map_err(|e| AppError::Unexpected(e.to_string()))?;
             Ok(response)
         }
         Err((message, status)) => {
             if status == StatusCode::UNAUTHORIZED {
                 let failed = throttle_key(user);
-                with_db(&pool, move |conn| {
+                with_db(&state.pool, move |conn| {
                     throttle::record_failure(conn, &failed, now())
                 })
                 .await?;
@@ -305,8 +309,7 @@ pub async fn login_code(
                 code_error: Some(message),
             })?;
             page(
-                &pool,
-                &renderer,
+                &state,
                 &visit,
                 "auth/second_factor_login.html",
                 context,
@@ -374,24 +377,21 @@ fn enrol_page(
 
 /// `GET /account/second-factor`: enrolment, or its state once enrolled.
 pub async fn enrol_form(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     current: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     if !factor::may_enrol(current.user.role()) {
         return Err(AppError::NotFound);
     }
-    let keys = Keys::derive(&config.secret_key);
-    let environment = config.environment;
+    let keys = Keys::derive(&state.config.secret_key);
+    let environment = state.config.environment;
     let user = current.user.clone();
-    let content = with_db(&pool, move |conn| {
+    let content = with_db(&state.pool, move |conn| {
         enrol_page(conn, &keys, environment, &user)
     })
     .await?;
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "auth/second_factor.html",
         Context::from_serialize(content)?,
@@ -403,25 +403,23 @@ pub async fn enrol_form(
 /// `POST /account/second-factor`: confirms enrolment with a current code, then
 /// shows the ten recovery codes, once.
 pub async fn enrol(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    config: web::Data<Config>,
+    state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     if !factor::may_enrol(current.user.role()) {
         return Err(AppError::NotFound);
     }
-    let keys = Keys::derive(&config.secret_key);
+    let keys = Keys::derive(&state.config.secret_key);
     let user = current.user.user_id();
     let blocked_keys = throttle_key(user);
-    let blocked = with_db(&pool, move |conn| {
+    let blocked = with_db(&state.pool, move |conn| {
         throttle::blocked_for(conn, &blocked_keys, now())
     })
     .await?;
     let code = form.code.clone();
     let check_keys = keys.clone();
-    let confirmed = with_db(&pool, move |conn| {
+    let confirmed = with_db(&state.pool, move |conn| {
         if blocked.is_some() {
             return Ok(None);
         }
@@ -448,8 +446,7 @@ pub async fn enrol(
     if let Some(codes) = confirmed {
         tracing::info!(user = user.0, "second factor enrolled");
         return page(
-            &pool,
-            &renderer,
+            &state,
             &current.visit,
             "auth/second_factor_codes.html",
             Context::from_serialize(RecoveryCodesPage { codes })?,
@@ -457,9 +454,9 @@ pub async fn enrol(
         )
         .await;
     }
-    let environment = config.environment;
+    let environment = state.config.environment;
     let shown = current.user.clone();
-    let mut content = with_db(&pool, move |conn| {
+    let mut content = with_db(&state.pool, move |conn| {
         enrol_page(conn, &keys, environment, &shown)
     })
     .await?;
@@ -467,14 +464,14 @@ pub async fn enrol(
         return Ok(see_other(ENROL_PATH));
     }
     content.code_error = Some(match blocked {
-        Some(seconds) => renderer
+        Some(seconds) => state
+            .renderer
             .text(lang, "second_factor_throttled")
             .replace("{seconds}", &seconds.to_string()),
-        None => renderer.text(lang, "second_factor_code_wrong"),
+        None => state.renderer.text(lang, "second_factor_code_wrong"),
     });
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "auth/second_factor.html",
         Context::from_serialize(content)?,
@@ -502,12 +499,10 @@ struct AdminPage {
 
 /// `GET /admin/second-factor`: whether drafters need it, and who has enrolled.
 pub async fn admin_page(
-    pool: web::Data<DbPool>,
-    renderer: web::Data<Renderer>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    Admin(current): Admin,
 ) -> Result<HttpResponse, AppError> {
-    super::admin::require_admin(&current)?;
-    let content = with_db(&pool, |conn| {
+    let content = with_db(&state.pool, |conn| {
         let enrolled = SecondFactor::enrolled_user_ids(conn)?;
         let staff = crate::db::second_factors::staff_users(conn)?
             .into_iter()
@@ -526,8 +521,7 @@ pub async fn admin_page(
     })
     .await?;
     page(
-        &pool,
-        &renderer,
+        &state,
         &current.visit,
         "auth/second_factor_admin.html",
         Context::from_serialize(content)?,
@@ -545,15 +539,14 @@ pub struct PolicyForm {
 
 /// `POST /admin/second-factor`: sets whether drafters must use a second factor.
 pub async fn set_policy(
-    pool: web::Data<DbPool>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    Admin(current): Admin,
     CsrfForm(form): CsrfForm<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
-    super::admin::require_admin(&current)?;
     let required = !form.drafters_required.is_empty();
     let actor = current.user.user_id();
     let session = current.session.clone();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             SecondFactorSettings::set_drafters_required(conn, required)?;
             AuditEntry::record(
@@ -574,16 +567,15 @@ pub async fn set_policy(
 /// `POST /admin/users/{id}/second-factor/reset`: removes the user's second
 /// factor (they enrol again at their next login), recorded in the audit log.
 pub async fn reset(
-    pool: web::Data<DbPool>,
-    current: CurrentUser,
+    state: web::Data<AppState>,
+    Admin(current): Admin,
     path: web::Path<i32>,
     CsrfForm(_): CsrfForm<super::auth::EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    super::admin::require_admin(&current)?;
     let target = UserId(path.into_inner());
     let actor = current.user.user_id();
     let session = current.session.clone();
-    with_db(&pool, move |conn| {
+    with_db(&state.pool, move |conn| {
         if User::find(conn, target)?.is_none() {
             return Err(AppError::NotFound);
         }

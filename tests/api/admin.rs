@@ -247,6 +247,7 @@ async fn a_conference_with_a_response_period_of_zero_is_refused() {
             ("theme", "Đoàn kết - Kỷ cương - Đổi mới"),
             ("held_on", "2024-06-01"),
             ("notice_number", "1024-TB/TU"),
+            ("reference_prefix", "DT-2024"),
             ("response_days", days),
         ]
     };
@@ -466,4 +467,104 @@ async fn a_body_that_leads_a_field_cannot_be_deactivated() {
             .unwrap()
             .active
     );
+}
+
+/// The conference form with `prefix` as its reference prefix.
+fn conference_form(prefix: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", "Hội nghị đối thoại năm 2024".to_owned()),
+        ("theme", "Đoàn kết - Kỷ cương".to_owned()),
+        ("held_on", "2024-06-01".to_owned()),
+        ("notice_number", "1024-TB/TU".to_owned()),
+        ("reference_prefix", prefix.to_owned()),
+        ("response_days", "30".to_owned()),
+    ]
+}
+
+async fn post_conference(admin: &TestSession, path: &str, prefix: &str) -> crate::helpers::Page {
+    let form = conference_form(prefix);
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    admin.post(path, &fields).await
+}
+
+#[tokio::test]
+async fn the_conference_form_shows_and_saves_the_reference_prefix() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let seeded = Conference::all(&mut app.conn()).unwrap()[0].clone();
+
+    let form = admin
+        .get(&format!("/admin/conferences/{}", seeded.id))
+        .await;
+    assert!(
+        form.body.contains("name=\"reference_prefix\"")
+            && form
+                .body
+                .contains(&format!("value=\"{}\"", seeded.reference_prefix)),
+        "{}",
+        form.body
+    );
+
+    let page = post_conference(&admin, "/admin/conferences", "DT-2024").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let stored = Conference::all(&mut app.conn()).unwrap();
+    let added = stored.iter().find(|c| c.id != seeded.id).unwrap();
+    assert_eq!(added.reference_prefix, "DT-2024");
+}
+
+#[tokio::test]
+async fn a_reference_prefix_that_is_not_capitals_digits_and_inner_hyphens_is_refused() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+
+    for bad in ["", "kn-2024", "KN-", "ĐT"] {
+        let page = post_conference(&admin, "/admin/conferences", bad).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(
+            page.body.contains("Tiền tố chỉ gồm chữ in hoa không dấu"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&format!("value=\"{bad}\"")),
+            "the typed prefix is kept: {bad:?}"
+        );
+    }
+    assert_eq!(Conference::all(&mut app.conn()).unwrap().len(), 1);
+
+    let mut english = admin;
+    english
+        .post("/language", &[("lang", "en"), ("next", "/")])
+        .await;
+    english.refresh_csrf().await;
+    let page = post_conference(&english, "/admin/conferences", "kn").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("The prefix may only hold capital letters"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn a_prefix_already_used_by_another_conference_is_refused_beside_the_field() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let seeded = Conference::all(&mut app.conn()).unwrap()[0].clone();
+
+    let page = post_conference(&admin, "/admin/conferences", &seeded.reference_prefix).await;
+
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Tiền tố này đã được một hội nghị khác sử dụng"),
+        "{}",
+        page.body
+    );
+    assert_eq!(Conference::all(&mut app.conn()).unwrap().len(), 1);
+    // A conference keeps its own prefix when it is edited.
+    let path = format!("/admin/conferences/{}", seeded.id);
+    let page = post_conference(&admin, &path, &seeded.reference_prefix).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 }

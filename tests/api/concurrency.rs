@@ -129,6 +129,7 @@ async fn two_conferences_of_one_year_never_share_a_reference() {
         notice_number: String::new(),
         response_days: 30,
         open_for_submissions: true,
+        reference_prefix: "KN-2023-B".into(),
     }
     .insert(&mut app.conn(), chrono::Utc::now().naive_utc())
     .unwrap();

@@ -123,3 +123,53 @@ async fn an_unknown_merge_target_is_explained_beside_the_field() {
     assert!(page.body.contains("KN-2099-9999"));
     assert!(page.body.contains("ghi chú gộp"));
 }
+
+#[tokio::test]
+async fn a_long_form_is_answered_as_too_long_never_as_an_expired_form() {
+    let app = spawn_app().await;
+    let delegate = app.login(&app.add_user(Role::Delegate, None)).await;
+    let form = delegate.get("/proposals/new").await;
+    let token = hidden_value(&form.body, "submission_token").unwrap();
+    let field = app.field_id("to-chuc-can-bo").to_string();
+    let post = |content: String| {
+        let (token, field) = (token.clone(), field.clone());
+        let delegate = &delegate;
+        async move {
+            delegate
+                .post(
+                    "/proposals",
+                    &[
+                        ("title", "Một kiến nghị rất dài"),
+                        ("content", &content),
+                        ("field_id", &field),
+                        ("submission_token", &token),
+                    ],
+                )
+                .await
+        }
+    };
+
+    // 300 KiB: under the app's 512 KiB form limit (over actix's default of 256 KiB),
+    // so the form is read and the content's own limit speaks, beside the field.
+    let page = post("a".repeat(300 * 1024)).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"content-error\""), "{}", page.body);
+    assert!(!page.body.contains("Biểu mẫu đã hết hạn"));
+
+    // Over 512 KiB: refused as too long, in Vietnamese.
+    let page = post("a".repeat(600 * 1024)).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        page.body.contains("Nội dung gửi đi quá dài"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Biểu mẫu đã hết hạn"));
+    let count: i64 = items::table.count().get_result(&mut *app.conn()).unwrap();
+    assert_eq!(count, 0);
+}

@@ -1,0 +1,190 @@
+//! Bodies: the list and the form to add or edit one.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tera::Context;
+use validator::Validate;
+
+use super::form::{commit, form_page, saved, tick, ticked, updated, valid_code, Area};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::bodies::{Body, BodyForm};
+use crate::db::fields::Field;
+use crate::domain::text::normalize;
+use crate::domain::BodyId;
+use crate::error::AppError;
+use crate::routes::forms::FormErrors;
+use crate::routes::pages::{page, see_other, with_db};
+use crate::routes::roles::Admin;
+use crate::routes::AppState;
+
+/// The body form as typed.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct BodyInput {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300, code = "length"))]
+    name_vi: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 300, code = "length"))]
+    name_en: String,
+    #[serde(default)]
+    is_coordinating: String,
+    #[serde(default)]
+    active: String,
+}
+
+impl From<&Body> for BodyInput {
+    fn from(body: &Body) -> BodyInput {
+        BodyInput {
+            code: body.code.clone(),
+            name_vi: body.name_vi.clone(),
+            name_en: body.name_en.clone(),
+            is_coordinating: tick(body.is_coordinating),
+            active: tick(body.active),
+        }
+    }
+}
+
+/// `GET /admin/bodies`.
+pub async fn bodies(state: web::Data<AppState>, current: Admin) -> Result<HttpResponse, AppError> {
+    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
+    let mut context = Context::new();
+    context.insert("bodies", &bodies);
+    page(
+        &state,
+        &current.visit,
+        "admin/bodies.html",
+        context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /admin/bodies/new`.
+pub async fn new_body(
+    state: web::Data<AppState>,
+    current: Admin,
+) -> Result<HttpResponse, AppError> {
+    let form = BodyInput {
+        active: tick(true),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &current,
+        Area::Bodies,
+        None,
+        &form,
+        &FormErrors::default(),
+    )
+    .await
+}
+
+/// `POST /admin/bodies`.
+pub async fn create_body(
+    state: web::Data<AppState>,
+    current: Admin,
+    CsrfForm(form): CsrfForm<BodyInput>,
+) -> Result<HttpResponse, AppError> {
+    save_body(&state, &current, None, form).await
+}
+
+/// `GET /admin/bodies/{id}`.
+pub async fn edit_body(
+    state: web::Data<AppState>,
+    current: Admin,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = BodyId(path.into_inner());
+    let body = with_db(&state.pool, move |conn| {
+        Body::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    form_page(
+        &state,
+        &current,
+        Area::Bodies,
+        Some(id.0),
+        &BodyInput::from(&body),
+        &FormErrors::default(),
+    )
+    .await
+}
+
+/// `POST /admin/bodies/{id}`.
+pub async fn update_body(
+    state: web::Data<AppState>,
+    current: Admin,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<BodyInput>,
+) -> Result<HttpResponse, AppError> {
+    save_body(&state, &current, Some(BodyId(path.into_inner())), form).await
+}
+
+/// Checks and saves the body form. A body that leads an active field stays active,
+/// so the routing table never sends new items to an inactive body.
+async fn save_body(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Option<BodyId>,
+    raw: BodyInput,
+) -> Result<HttpResponse, AppError> {
+    let (catalog, lang) = (state.renderer.catalog(), current.visit.lang);
+    let form = BodyInput {
+        code: normalize(&raw.code),
+        name_vi: normalize(&raw.name_vi),
+        name_en: normalize(&raw.name_en),
+        ..raw
+    };
+    let mut errors = FormErrors::of(&form, catalog, lang);
+    if !valid_code(&form.code) {
+        errors.add("code", catalog, lang, "admin_error_code");
+    }
+    if let (Some(id), false) = (id, ticked(&form.active)) {
+        let fields = with_db(&state.pool, |conn| Ok(Field::all(conn)?)).await?;
+        if fields
+            .iter()
+            .any(|f| f.active && f.lead_body_id == Some(id.0))
+        {
+            errors.add("active", catalog, lang, "admin_error_body_leads_field");
+        }
+    }
+    if errors.is_empty() {
+        let record = BodyForm {
+            code: form.code.clone(),
+            name_vi: form.name_vi.clone(),
+            name_en: form.name_en.clone(),
+            is_coordinating: ticked(&form.is_coordinating),
+            active: ticked(&form.active),
+        };
+        let outcome = match id {
+            Some(id) => {
+                commit(state, current, "admin_flash_body_saved", move |conn| {
+                    updated(record.update(conn, id)?)
+                })
+                .await
+            }
+            None => {
+                commit(state, current, "admin_flash_body_created", move |conn| {
+                    Ok(record.insert(conn).map(drop)?)
+                })
+                .await
+            }
+        };
+        if saved(outcome)? {
+            return Ok(see_other("/admin/bodies"));
+        }
+        errors.add("code", catalog, lang, "admin_error_code_taken");
+    }
+    form_page(
+        state,
+        current,
+        Area::Bodies,
+        id.map(|i| i.0),
+        &form,
+        &errors,
+    )
+    .await
+}

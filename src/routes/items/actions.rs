@@ -1,0 +1,347 @@
+//! What the delegate and the body do to an item: withdraw, rate, notes, drafting
+//! and review; and the helpers every item action shares.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+use super::show::item_page;
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::workflow;
+use crate::db::DbConnection;
+use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
+use crate::domain::text::{char_len, normalize};
+use crate::domain::{Actor, ItemId, Satisfaction};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::routes::forms::{FormErrors, UNPROCESSABLE};
+use crate::routes::pages::{flash, now, see_other, with_db, Renderer};
+use crate::routes::AppState;
+
+/// A text typed into one of the item page's forms, normalised and checked.
+pub(super) struct Checked {
+    /// The form field the text came from (where its message is shown).
+    pub(super) field: &'static str,
+    /// The normalised text.
+    pub(super) text: String,
+    /// The message for the field, if the text is not acceptable.
+    pub(super) errors: FormErrors,
+}
+
+/// Normalises `raw` and checks that it is present (if `required`) and at most
+/// `max` characters.
+pub(super) fn checked_text(
+    renderer: &Renderer,
+    lang: Lang,
+    field: &'static str,
+    raw: &str,
+    required: bool,
+    max: usize,
+) -> Checked {
+    let text = normalize(raw);
+    let mut errors = FormErrors::default();
+    if required && text.is_empty() {
+        errors.add(field, renderer.catalog(), lang, "error_required");
+    } else if char_len(&text) > max {
+        errors.add(field, renderer.catalog(), lang, "error_too_long_plain");
+    }
+    Checked {
+        field,
+        text,
+        errors,
+    }
+}
+
+/// Runs an action on the item; on success a one-time message and 303 back to it.
+pub(super) async fn act<E: Into<AppError> + Send + 'static>(
+    state: &AppState,
+    current: &CurrentUser,
+    id: ItemId,
+    flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &Actor) -> Result<(), E> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    let actor = current.actor();
+    let session = current.session.clone();
+    with_db(&state.pool, move |conn| {
+        work(conn, &actor).map_err(Into::into)?;
+        flash(conn, &session, flash_key)
+    })
+    .await?;
+    Ok(see_other(&format!("/items/{}", id.0)))
+}
+
+/// Runs an action that takes a typed text: when the text is not acceptable, the
+/// item page comes back (422) with the message beside the field and the text kept.
+pub(super) async fn act_on_text<E: Into<AppError> + Send + 'static>(
+    state: &AppState,
+    current: &CurrentUser,
+    id: ItemId,
+    input: Checked,
+    flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &Actor, String) -> Result<(), E> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    if !input.errors.is_empty() {
+        let kept = HashMap::from([(input.field, input.text)]);
+        return item_page(state, current, id, input.errors, kept, UNPROCESSABLE).await;
+    }
+    let text = input.text;
+    act(state, current, id, flash_key, move |conn, actor| {
+        work(conn, actor, text)
+    })
+    .await
+}
+
+/// A form with one text.
+#[derive(Debug, Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    pub(super) text: String,
+}
+
+/// An empty form (the CSRF token only).
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
+
+/// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let input = checked_text(
+        &state.renderer,
+        current.visit.lang,
+        "withdraw_reason",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
+    act_on_text(
+        &state,
+        &current,
+        id,
+        input,
+        "flash_withdrawn",
+        move |conn, actor, reason| workflow::withdraw(conn, actor, id, &reason, now()),
+    )
+    .await
+}
+
+/// The satisfaction form.
+#[derive(Debug, Deserialize)]
+pub struct SatisfactionForm {
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// `POST /items/{id}/satisfaction`: the delegate rates the published answer.
+pub async fn rate(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<SatisfactionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let lang = current.visit.lang;
+    let mut input = checked_text(
+        &state.renderer,
+        lang,
+        "satisfaction_comment",
+        &form.text,
+        false,
+        COMMENT_MAX_CHARS,
+    );
+    let level = form.level.parse::<Satisfaction>();
+    if level.is_err() {
+        input.errors.add(
+            "satisfaction_level",
+            state.renderer.catalog(),
+            lang,
+            "error_choose_satisfaction",
+        );
+    }
+    act_on_text(
+        &state,
+        &current,
+        id,
+        input,
+        "flash_rated",
+        move |conn, actor, comment| {
+            let level = level.map_err(|_| AppError::Conflict("error_choose_satisfaction"))?;
+            Ok::<_, AppError>(workflow::rate(conn, actor, id, level, &comment, now())?)
+        },
+    )
+    .await
+}
+
+/// `POST /items/{id}/notes`: an internal note.
+pub async fn add_note(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let input = checked_text(
+        &state.renderer,
+        current.visit.lang,
+        "note",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
+    act_on_text(
+        &state,
+        &current,
+        id,
+        input,
+        "flash_note_added",
+        move |conn, actor, note| workflow::add_note(conn, actor, id, &note, now()),
+    )
+    .await
+}
+
+/// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
+pub async fn reply_to_satisfaction(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let input = checked_text(
+        &state.renderer,
+        current.visit.lang,
+        "satisfaction_reply",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
+    act_on_text(
+        &state,
+        &current,
+        id,
+        input,
+        "flash_reply_sent",
+        move |conn, actor, reply| workflow::reply_to_satisfaction(conn, actor, id, &reply, now()),
+    )
+    .await
+}
+
+/// The drafting form: the answer and whether to send it for review right away.
+#[derive(Debug, Deserialize)]
+pub struct DraftForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    intent: String,
+}
+
+/// `POST /items/{id}/draft`: saves a revision; with `intent=review` also sends it
+/// to the approver.
+pub async fn save_draft(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<DraftForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let input = checked_text(
+        &state.renderer,
+        current.visit.lang,
+        "answer",
+        &form.text,
+        true,
+        ANSWER_MAX_CHARS,
+    );
+    let and_review = form.intent == "review";
+    let flash_key = if and_review {
+        "flash_sent_for_review"
+    } else {
+        "flash_draft_saved"
+    };
+    act_on_text(
+        &state,
+        &current,
+        id,
+        input,
+        flash_key,
+        move |conn, actor, answer| {
+            // One transaction: a draft meant for review is never saved without
+            // being sent.
+            if and_review {
+                workflow::save_draft_and_send_for_review(conn, actor, id, &answer, now())
+            } else {
+                workflow::save_draft(conn, actor, id, &answer, now())
+            }
+        },
+    )
+    .await
+}
+
+/// `POST /items/{id}/send-for-review`.
+pub async fn send_for_review(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    act(
+        &state,
+        &current,
+        id,
+        "flash_sent_for_review",
+        move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
+    )
+    .await
+}
+
+/// `POST /items/{id}/approve`.
+pub async fn approve(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    act(
+        &state,
+        &current,
+        id,
+        "flash_approved",
+        move |conn, actor| workflow::approve(conn, actor, id, now()),
+    )
+    .await
+}
+
+/// `POST /items/{id}/return`: the approver returns the draft with a comment.
+pub async fn return_to_drafting(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = ItemId(path.into_inner());
+    let input = checked_text(
+        &state.renderer,
+        current.visit.lang,
+        "review_comment",
+        &form.text,
+        true,
+        COMMENT_MAX_CHARS,
+    );
+    act_on_text(
+        &state,
+        &current,
+        id,
+        input,
+        "flash_returned",
+        move |conn, actor, comment| workflow::return_to_drafting(conn, actor, id, &comment, now()),
+    )
+    .await
+}

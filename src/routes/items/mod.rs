@@ -1,0 +1,15 @@
+//! One item: its page, as each role may see it, and every action taken on it.
+
+pub mod actions;
+pub mod coordination;
+pub mod show;
+
+pub use actions::{
+    add_note, approve, rate, reply_to_satisfaction, return_to_drafting, save_draft,
+    send_for_review, withdraw,
+};
+pub use coordination::{
+    add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
+    send_back,
+};
+pub use show::{print, show};
