@@ -186,7 +186,7 @@ async fn a_recovery_code_works_once() {
     assert_eq!(first.get("/admin/users").await.status, StatusCode::OK);
     let state = first.get("/account/second-factor").await;
     assert!(
-        state.body.contains("Bạn còn 9 mã khôi phục"),
+        state.body.contains("Đồng chí còn 9 mã khôi phục"),
         "{}",
         state.body
     );

@@ -196,7 +196,7 @@ async fn save_conference(
                     "reference_prefix",
                     catalog,
                     lang,
-                    "admin_error_reference_prefix_taken",
+                    "error_prefix_taken",
                 );
             }
         }
@@ -242,7 +242,7 @@ async fn save_conference(
             "reference_prefix",
             catalog,
             lang,
-            "admin_error_reference_prefix_taken",
+            "error_prefix_taken",
         );
     }
     form_page(
