@@ -560,7 +560,7 @@ async fn a_prefix_already_used_by_another_conference_is_refused_beside_the_field
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.body
-            .contains("Tiền tố này đã được một hội nghị khác sử dụng"),
+            .contains("Tiền tố số hiệu này đã được hội nghị khác sử dụng"),
         "{}",
         page.body
     );

@@ -192,12 +192,7 @@ async fn save_conference(
             })
             .await?;
             if taken {
-                errors.add(
-                    "reference_prefix",
-                    catalog,
-                    lang,
-                    "error_prefix_taken",
-                );
+                errors.add("reference_prefix", catalog, lang, "error_prefix_taken");
             }
         }
     }
@@ -238,12 +233,7 @@ async fn save_conference(
         if saved(outcome)? {
             return Ok(see_other("/admin/conferences"));
         }
-        errors.add(
-            "reference_prefix",
-            catalog,
-            lang,
-            "error_prefix_taken",
-        );
+        errors.add("reference_prefix", catalog, lang, "error_prefix_taken");
     }
     form_page(
         state,
