@@ -211,15 +211,22 @@ impl Authenticator {
             .join(" ")
     }
 
-    /// The QR code of the URI as an SVG element, rendered here (no script).
+    /// The QR code of the URI as an SVG element, rendered here (no script). The
+    /// XML declaration the renderer puts first is dropped: inside an HTML page it
+    /// is not allowed.
     pub fn qr_svg(&self) -> String {
         let code = QrCode::with_error_correction_level(self.uri().as_bytes(), EcLevel::M)
             .expect("an otpauth URI fits in a QR code");
-        code.render::<svg::Color<'_>>()
+        let document = code
+            .render::<svg::Color<'_>>()
             .min_dimensions(220, 220)
             .dark_color(svg::Color("#000000"))
             .light_color(svg::Color("#ffffff"))
-            .build()
+            .build();
+        match document.find("<svg") {
+            Some(start) => document[start..].to_owned(),
+            None => document,
+        }
     }
 
     /// The code for the step containing `unix_seconds`.
@@ -276,7 +283,10 @@ mod tests {
     #[test]
     fn the_qr_code_is_an_svg_and_the_uri_names_the_desk() {
         let auth = Authenticator::new(new_secret(), "lan@nghean.vn");
-        assert!(auth.qr_svg().contains("<svg"));
+        assert!(
+            auth.qr_svg().starts_with("<svg"),
+            "no XML declaration in HTML"
+        );
         assert!(auth.uri().starts_with("otpauth://totp/"));
         assert!(auth.uri().contains("issuer=Dialogue%20Desk"));
         assert_eq!(auth.secret_grouped().split(' ').next().unwrap().len(), 4);

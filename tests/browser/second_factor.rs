@@ -33,7 +33,7 @@ fn an_approver_enrols_with_the_qr_page_and_logs_in_with_a_code() {
         browser.click_link("Tôi đã lưu các mã, tiếp tục").await;
         browser.logout().await;
 
-        browser.login(&people.approver).await;
+        browser.submit_password(&people.approver).await;
         assert_eq!(browser.path().await, "/login/second-factor");
         browser.axe_check().await;
         // The step just used for enrolment is spent; the app shows the next one.
