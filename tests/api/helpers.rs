@@ -8,7 +8,9 @@ use std::net::TcpListener;
 
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
-use dialogue_desk::config::{Config, Environment, OutboxSettings, Secret, SecretKey};
+use dialogue_desk::config::{
+    Config, Environment, OutboxSettings, Secret, SecretKey, SessionSettings,
+};
 use dialogue_desk::db::bodies::Body;
 use dialogue_desk::db::users::NewUser;
 use dialogue_desk::db::{DbConnection, DbPool};
@@ -154,6 +156,7 @@ async fn spawn(mail: MailServer, environment: Environment, demo_password: Option
             lease: Duration::from_secs(2),
             concurrency: 4,
         },
+        sessions: SessionSettings::default(),
     };
     let (pool, _) = prepare_database(&config, demo_password).expect("database prepared");
     let app = Application::with_listener(config, pool, listener).expect("app built");
