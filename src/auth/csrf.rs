@@ -94,10 +94,7 @@ fn signature(secret: &SecretKey, nonce: &str, issued: i64) -> String {
 }
 
 /// A new anonymous token: the nonce forms carry, and the signed cookie holding it.
-pub fn issue_anonymous(
-    config: &Config,
-    now: NaiveDateTime,
-) -> (String, Cookie<'static>) {
+pub fn issue_anonymous(config: &Config, now: NaiveDateTime) -> (String, Cookie<'static>) {
     let nonce = random_token();
     let issued = now.and_utc().timestamp();
     let value = format!(
@@ -235,12 +232,18 @@ mod tests {
         let (nonce, cookie) = issue_anonymous(&config, now);
         let value = cookie.value();
         let key = &config.secret_key;
-        assert_eq!(verify_anonymous(key, value, now), Some((nonce.clone(), false)));
+        assert_eq!(
+            verify_anonymous(key, value, now),
+            Some((nonce.clone(), false))
+        );
         assert_eq!(
             verify_anonymous(key, value, now + Duration::minutes(90)),
             Some((nonce.clone(), true))
         );
-        assert_eq!(verify_anonymous(key, value, now + Duration::minutes(121)), None);
+        assert_eq!(
+            verify_anonymous(key, value, now + Duration::minutes(121)),
+            None
+        );
         let other_key = SecretKey::new(vec![9; 32]);
         assert_eq!(verify_anonymous(&other_key, value, now), None);
         let forged = value.replacen(&nonce, &random_token(), 1);

@@ -127,8 +127,8 @@ impl Visit {
         let Some((row, user)) = SessionRow::find_with_user(conn, &id_hash)? else {
             return Ok(Visit::default());
         };
-        let expired = row.last_seen_at + lifetimes.idle < now
-            || row.created_at + lifetimes.absolute < now;
+        let expired =
+            row.last_seen_at + lifetimes.idle < now || row.created_at + lifetimes.absolute < now;
         let user_gone = row.user_id.is_some() && !user.as_ref().is_some_and(|u| u.active);
         if expired || user_gone {
             SessionRow::delete(conn, &id_hash)?;

@@ -126,10 +126,20 @@ mod tests {
 
     #[test]
     fn loopback_addresses_are_recognised() {
-        for addr in ["127.0.0.1:8080", "127.1.2.3:80", "[::1]:8080", "localhost:8080"] {
+        for addr in [
+            "127.0.0.1:8080",
+            "127.1.2.3:80",
+            "[::1]:8080",
+            "localhost:8080",
+        ] {
             assert!(is_loopback(addr), "{addr}");
         }
-        for addr in ["0.0.0.0:8080", "[::]:8080", "10.0.0.5:8080", "desk.example.vn:80"] {
+        for addr in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "10.0.0.5:8080",
+            "desk.example.vn:80",
+        ] {
             assert!(!is_loopback(addr), "{addr}");
         }
     }
@@ -162,8 +172,7 @@ mod tests {
     #[test]
     fn production_never_takes_the_development_key() {
         let dev_key = std::str::from_utf8(DEV).unwrap();
-        let err =
-            decide_secret_key(Some(dev_key), Environment::Production, 32, DEV).unwrap_err();
+        let err = decide_secret_key(Some(dev_key), Environment::Production, 32, DEV).unwrap_err();
         assert!(err.to_string().contains("development key"), "{err}");
         assert!(decide_secret_key(None, Environment::Production, 32, DEV).is_err());
         assert_eq!(

@@ -106,11 +106,7 @@ impl SessionRow {
 
     /// Ends every session of `user` (signed in, or waiting for their second-factor
     /// code) except `keep`; returns how many ended.
-    pub fn delete_others(
-        conn: &mut DbConnection,
-        user: UserId,
-        keep: &str,
-    ) -> QueryResult<usize> {
+    pub fn delete_others(conn: &mut DbConnection, user: UserId, keep: &str) -> QueryResult<usize> {
         diesel::delete(
             sessions::table
                 .filter(

@@ -1,7 +1,7 @@
 //! Plain types and rules of the desk; nothing here knows about HTTP or SQL.
 
-pub mod credentials;
 pub mod browser;
+pub mod credentials;
 pub mod csv;
 pub mod ids;
 pub mod import;

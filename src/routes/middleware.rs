@@ -11,8 +11,8 @@ use tera::Context;
 use super::pages::NavCounts;
 use crate::auth::csrf::{anonymous_cookie_name, issue_anonymous, same_origin, verify_anonymous};
 use crate::auth::session::{cookie_name, removal_cookie, RequestFacts, Visit};
-use crate::i18n::Lang;
 use crate::error::{AppError, ErrorPage};
+use crate::i18n::Lang;
 use crate::routes::AppState;
 
 /// The cookie that remembers the language of a visitor without a session.
@@ -176,4 +176,33 @@ pub fn security_headers(https: bool) -> actix_web::middleware::DefaultHeaders {
             "camera=(), microphone=(), geolocation=()",
         ))
         .add((header::CACHE_CONTROL, "no-store"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::{test, App};
+
+    async fn hsts_header(https: bool) -> Option<String> {
+        let app = test::init_service(
+            App::new()
+                .wrap(security_headers(https))
+                .route("/", web::get().to(HttpResponse::Ok)),
+        )
+        .await;
+        let response = test::call_service(&app, test::TestRequest::get().to_request()).await;
+        response
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    #[actix_web::test]
+    async fn strict_transport_security_is_sent_only_over_https() {
+        assert_eq!(
+            hsts_header(true).await.as_deref(),
+            Some("max-age=31536000; includeSubDomains")
+        );
+        assert_eq!(hsts_header(false).await, None);
+    }
 }

@@ -305,7 +305,9 @@ pub fn without_csrf(html: &str) -> String {
     while let Some(at) = rest.find(marker) {
         let value_start = at + marker.len();
         out.push_str(&rest[..value_start]);
-        let end = rest[value_start..].find('"').map_or(rest.len(), |e| value_start + e);
+        let end = rest[value_start..]
+            .find('"')
+            .map_or(rest.len(), |e| value_start + e);
         rest = &rest[end..];
     }
     out.push_str(rest);

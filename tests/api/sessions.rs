@@ -94,7 +94,10 @@ async fn a_login_with_another_browsers_token_or_no_token_cookie_is_refused() {
         .build()
         .unwrap()
         .post(format!("{}/login", app.address))
-        .header("cookie", format!("csrf=abc.{}.def", chrono::Utc::now().timestamp()))
+        .header(
+            "cookie",
+            format!("csrf=abc.{}.def", chrono::Utc::now().timestamp()),
+        )
         .form(&fields)
         .send()
         .await
@@ -135,7 +138,11 @@ async fn an_anonymous_visitor_can_switch_the_language_without_a_session() {
         .post("/language", &[("lang", "en"), ("next", "/login")])
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert!(visitor.get("/login").await.body.contains("<html lang=\"en\">"));
+    assert!(visitor
+        .get("/login")
+        .await
+        .body
+        .contains("<html lang=\"en\">"));
     assert_eq!(session_count(&app), 0);
 }
 
@@ -158,7 +165,10 @@ async fn a_session_idle_for_thirty_minutes_ends_with_an_explanation() {
         login.body
     );
     assert_eq!(session_count(&app), 0);
-    assert_eq!(delegate.get("/my").await.location.as_deref(), Some("/login"));
+    assert_eq!(
+        delegate.get("/my").await.location.as_deref(),
+        Some("/login")
+    );
 }
 
 #[tokio::test]
@@ -216,7 +226,11 @@ async fn your_sessions_lists_each_browser_and_signs_out_everywhere_else() {
     assert!(page.body.contains("Firefox trên Linux"));
     assert_eq!(page.body.matches("phiên này").count(), 1);
     assert!(!page.body.contains("dialogue-desk tests"));
-    assert!(laptop.get("/account/password").await.body.contains("href=\"/account/sessions\""));
+    assert!(laptop
+        .get("/account/password")
+        .await
+        .body
+        .contains("href=\"/account/sessions\""));
 
     let done = laptop.post("/account/sessions/others", &[]).await;
     assert_eq!(done.location.as_deref(), Some("/account/sessions"));
@@ -248,7 +262,11 @@ async fn your_sessions_speaks_english_and_needs_the_forms_token() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(phone.get("/my").await.status, StatusCode::OK);
     assert_eq!(
-        app.session().get("/account/sessions").await.location.as_deref(),
+        app.session()
+            .get("/account/sessions")
+            .await
+            .location
+            .as_deref(),
         Some("/login")
     );
 }
@@ -268,5 +286,8 @@ fn the_binary_refuses_development_mode_on_a_public_address() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("APP_ENV=production"), "{stderr}");
     assert!(stderr.contains("SECRET_KEY"), "{stderr}");
-    assert!(!dir.path().join("desk.sqlite3").exists(), "refused before any work");
+    assert!(
+        !dir.path().join("desk.sqlite3").exists(),
+        "refused before any work"
+    );
 }
