@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{login_throttles, sessions, users};
 use super::users::User;
-use super::DbConnection;
+use super::{DbConnection, StoreError};
 use crate::domain::UserId;
 
 /// A session row.
@@ -80,11 +80,11 @@ impl SessionRow {
         conn: &mut DbConnection,
         id_hash: &str,
         user_agent: &str,
-    ) -> QueryResult<()> {
+    ) -> Result<(), StoreError> {
         diesel::update(sessions::table.find(id_hash))
             .set(sessions::user_agent.eq(Some(user_agent)))
-            .execute(conn)
-            .map(|_| ())
+            .execute(conn)?;
+        Ok(())
     }
 
     /// The user's signed-in sessions still alive at `now`, most recently active
@@ -94,20 +94,24 @@ impl SessionRow {
         user: UserId,
         idle_cutoff: NaiveDateTime,
         absolute_cutoff: NaiveDateTime,
-    ) -> QueryResult<Vec<SessionRow>> {
-        sessions::table
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        Ok(sessions::table
             .filter(sessions::user_id.eq(user.0))
             .filter(sessions::last_seen_at.ge(idle_cutoff))
             .filter(sessions::created_at.ge(absolute_cutoff))
             .order((sessions::last_seen_at.desc(), sessions::created_at.desc()))
             .select(SessionRow::as_select())
-            .load(conn)
+            .load(conn)?)
     }
 
     /// Ends every session of `user` (signed in, or waiting for their second-factor
     /// code) except `keep`; returns how many ended.
-    pub fn delete_others(conn: &mut DbConnection, user: UserId, keep: &str) -> QueryResult<usize> {
-        diesel::delete(
+    pub fn delete_others(
+        conn: &mut DbConnection,
+        user: UserId,
+        keep: &str,
+    ) -> Result<usize, StoreError> {
+        Ok(diesel::delete(
             sessions::table
                 .filter(
                     sessions::user_id
@@ -116,7 +120,7 @@ impl SessionRow {
                 )
                 .filter(sessions::id_hash.ne(keep)),
         )
-        .execute(conn)
+        .execute(conn)?)
     }
 
     /// Ends one session.
