@@ -3,6 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
+mod rules;
+pub use rules::is_loopback;
+
 /// Where the app runs: development is forgiving (a fixed dev secret, demo data),
 /// production refuses to start without real secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,24 @@ impl Default for OutboxSettings {
     }
 }
 
+/// How long a session lives.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionSettings {
+    /// `SESSION_IDLE_MINUTES`: a session ends after this long without a request.
+    pub idle: chrono::Duration,
+    /// `SESSION_MAX_HOURS`: a session ends this long after login, however active.
+    pub absolute: chrono::Duration,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+        }
+    }
+}
+
 /// Everything the app reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -91,6 +112,8 @@ pub struct Config {
     pub mail_dir: String,
     /// The outbox worker's pace.
     pub outbox: OutboxSettings,
+    /// Session lifetimes.
+    pub sessions: SessionSettings,
 }
 
 /// A configuration problem, said plainly so an operator can fix it.
@@ -107,6 +130,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         why: String,
     },
+    /// Development mode was asked for (or implied) on an address other machines reach.
+    #[error(
+        "BIND_ADDR {0} is not a loopback address, and development mode (built-in key, \
+         demo accounts, mail to files) only listens on 127.0.0.1 or ::1. To serve other \
+         machines set APP_ENV=production and SECRET_KEY (at least 32 characters, \
+         `openssl rand -hex 32`); otherwise set BIND_ADDR=127.0.0.1:8080"
+    )]
+    DevelopmentOffLoopback(String),
 }
 
 /// A fixed key for development only, so sessions survive restarts on a laptop.
@@ -132,42 +163,19 @@ impl Config {
                 why: "it must start with http:// or https://".to_owned(),
             });
         }
-        let environment = match get("APP_ENV").as_deref() {
-            None if base_url.starts_with("https://") => Environment::Production,
-            None | Some("development") => Environment::Development,
-            Some("production") => Environment::Production,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "APP_ENV",
-                    why: format!("{other:?} is neither development nor production"),
-                })
-            }
-        };
-        let secret_key = match (get("SECRET_KEY"), environment) {
-            (Some(key), _) if key.len() >= SecretKey::MIN_LEN => SecretKey::new(key.into_bytes()),
-            (Some(_), _) => {
-                return Err(ConfigError::Invalid {
-                    name: "SECRET_KEY",
-                    why: format!(
-                        "it must be at least {} characters; `openssl rand -hex 32` makes one",
-                        SecretKey::MIN_LEN
-                    ),
-                })
-            }
-            (None, Environment::Development) => SecretKey::new(DEVELOPMENT_SECRET.to_vec()),
-            (None, Environment::Production) => return Err(ConfigError::Missing("SECRET_KEY")),
-        };
-        let seed_demo = match get("SEED_DEMO").as_deref() {
-            None => environment == Environment::Development,
-            Some("1" | "true" | "yes") => true,
-            Some("0" | "false" | "no") => false,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "SEED_DEMO",
-                    why: format!("{other:?} is not true or false"),
-                })
-            }
-        };
+        let environment =
+            rules::decide_environment(get("APP_ENV").as_deref(), &base_url, &bind_addr)?;
+        let secret_key = SecretKey::new(rules::decide_secret_key(
+            get("SECRET_KEY").as_deref(),
+            environment,
+            SecretKey::MIN_LEN,
+            DEVELOPMENT_SECRET,
+        )?);
+        let seed_demo = rules::flag(
+            "SEED_DEMO",
+            get("SEED_DEMO").as_deref(),
+            environment == Environment::Development,
+        )?;
         let db_pool_size = match get("DB_POOL_SIZE") {
             None => 10,
             Some(raw) => raw
@@ -180,8 +188,19 @@ impl Config {
                 })?,
         };
         let smtp_url = get("SMTP_URL").map(Secret::new);
-        if smtp_url.is_none() && environment == Environment::Production {
-            return Err(ConfigError::Missing("SMTP_URL"));
+        match &smtp_url {
+            None if environment == Environment::Production => {
+                return Err(ConfigError::Missing("SMTP_URL"))
+            }
+            None => {}
+            Some(url) => {
+                let allow = rules::flag(
+                    "SMTP_ALLOW_PLAINTEXT",
+                    get("SMTP_ALLOW_PLAINTEXT").as_deref(),
+                    false,
+                )?;
+                rules::check_smtp_tls(url.expose(), environment, allow)?;
+            }
         }
         let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
             match get(name) {
@@ -207,7 +226,12 @@ impl Config {
             lease: Duration::from_secs(number("OUTBOX_LEASE_SECONDS", 300, 1..=86_400)?),
             concurrency: number("OUTBOX_CONCURRENCY", 4, 1..=64)? as usize,
         };
+        let sessions = SessionSettings {
+            idle: chrono::Duration::minutes(number("SESSION_IDLE_MINUTES", 30, 1..=1440)? as i64),
+            absolute: chrono::Duration::hours(number("SESSION_MAX_HOURS", 12, 1..=168)? as i64),
+        };
         Ok(Config {
+            sessions,
             smtp_url,
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "Bàn kiến nghị <no-reply@localhost>".to_owned()),
@@ -292,5 +316,44 @@ mod tests {
     fn the_secret_key_never_shows_in_debug_output() {
         let config = config_from(&[("SECRET_KEY", &"s".repeat(40))]).unwrap();
         assert!(!format!("{config:?}").contains("ssss"));
+    }
+
+    #[test]
+    fn a_public_address_without_production_settings_is_refused() {
+        let err = config_from(&[("BIND_ADDR", "0.0.0.0:8080")]).unwrap_err();
+        assert!(err.to_string().contains("APP_ENV=production"), "{err}");
+        let config = config_from(&[
+            ("BIND_ADDR", "0.0.0.0:8080"),
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &"k".repeat(40)),
+            ("SMTP_URL", "smtp://mail.example.vn:587?tls=required"),
+        ])
+        .unwrap();
+        assert_eq!(config.environment, Environment::Production);
+    }
+
+    #[test]
+    fn production_refuses_plain_smtp_unless_allowed_on_purpose() {
+        let production = [
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", &"k".repeat(40) as &str),
+            ("SMTP_URL", "smtp://desk:pw@mail.example.vn:25"),
+        ];
+        let err = config_from(&production).unwrap_err();
+        assert!(err.to_string().contains("SMTP_ALLOW_PLAINTEXT"), "{err}");
+        let mut allowed = production.to_vec();
+        allowed.push(("SMTP_ALLOW_PLAINTEXT", "true"));
+        assert!(config_from(&allowed).is_ok());
+    }
+
+    #[test]
+    fn session_lifetimes_default_to_thirty_minutes_and_twelve_hours() {
+        let config = config_from(&[]).unwrap();
+        assert_eq!(config.sessions.idle, chrono::Duration::minutes(30));
+        assert_eq!(config.sessions.absolute, chrono::Duration::hours(12));
+        let config =
+            config_from(&[("SESSION_IDLE_MINUTES", "10"), ("SESSION_MAX_HOURS", "4")]).unwrap();
+        assert_eq!(config.sessions.idle, chrono::Duration::minutes(10));
+        assert_eq!(config.sessions.absolute, chrono::Duration::hours(4));
     }
 }

@@ -52,7 +52,9 @@ impl Renderer {
         let mut context = Context::new();
         context.insert("lang", visit.lang.code());
         context.insert("t", self.catalog.texts(visit.lang));
-        context.insert("csrf_token", visit.csrf_token.as_deref().unwrap_or(""));
+        // Masked afresh for every page (BREACH); see `auth::csrf::mask`.
+        let csrf = visit.csrf_token.as_deref().map(crate::auth::csrf::mask);
+        context.insert("csrf_token", &csrf.unwrap_or_default());
         context.insert(
             "flash",
             &visit

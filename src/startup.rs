@@ -8,7 +8,7 @@ use std::net::TcpListener;
 
 use crate::auth::csrf::FORM_LIMIT;
 use crate::auth::Hashing;
-use crate::config::Config;
+use crate::config::{Config, SessionSettings};
 use crate::db::seed::{self, DemoAccount};
 use crate::db::{self, DbPool};
 use crate::mail::worker::Worker;
@@ -22,6 +22,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     mail: Worker,
+    sessions: SessionSettings,
 }
 
 /// Connects, migrates and seeds the database named by the config.
@@ -72,6 +73,7 @@ impl Application {
             Renderer::load(&template_dir()).map_err(|e| format!("templates: {e:?}"))?,
         );
         let mail = Application::worker(&config, pool.clone(), renderer.clone())?;
+        let sessions = config.sessions;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             renderer,
@@ -82,13 +84,14 @@ impl Application {
                     .unwrap_or(2),
             ),
         });
+        let https = state.config.uses_https();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(from_fn(middleware::render_error_pages))
                 .wrap(from_fn(middleware::refuse_cross_site))
                 .wrap(from_fn(routes::second_factor::require_enrolment))
                 .wrap(from_fn(middleware::load_session))
-                .wrap(middleware::security_headers())
+                .wrap(middleware::security_headers(https))
                 .wrap(Compress::default())
                 .wrap(
                     Logger::new("%{method}xi %{path}xi %s %Dms")
@@ -110,6 +113,7 @@ impl Application {
             server,
             pool,
             mail,
+            sessions,
         })
     }
 
@@ -151,7 +155,7 @@ impl Application {
     /// Serves until the process is stopped; meanwhile the outbox worker sends mail
     /// and housekeeping sweeps expired sessions.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(housekeeping(self.pool.clone()));
+        let sweeper = tokio::spawn(housekeeping(self.pool.clone(), self.sessions));
         let mailer = tokio::spawn(self.mail.run());
         let outcome = self.server.await;
         sweeper.abort();
@@ -163,8 +167,7 @@ impl Application {
 /// Every quarter hour: deletes expired sessions and refreshes the planner's
 /// statistics. Harmless when several instances do it at once: each delete only
 /// removes rows nobody can use any more.
-async fn housekeeping(pool: DbPool) {
-    use crate::auth::session::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT};
+async fn housekeeping(pool: DbPool, lifetimes: SessionSettings) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
     loop {
         every.tick().await;
@@ -175,8 +178,8 @@ async fn housekeeping(pool: DbPool) {
             db::refresh_planner_statistics(&mut conn).map_err(|e| e.to_string())?;
             crate::db::sessions::SessionRow::delete_expired(
                 &mut conn,
-                now - IDLE_TIMEOUT,
-                now - ABSOLUTE_TIMEOUT,
+                now - lifetimes.idle,
+                now - lifetimes.absolute,
             )
             .map_err(|e| e.to_string())
         })

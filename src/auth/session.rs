@@ -7,16 +7,14 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::{Duration, NaiveDateTime};
 use std::future::{ready, Ready};
 
-use crate::config::{Config, SecretKey};
+use crate::config::{Config, SecretKey, SessionSettings};
 use crate::db::{sessions::SessionRow, users::User, DbConnection};
 use crate::domain::{Actor, UserId};
 use crate::error::AppError;
 use crate::i18n::Lang;
 
-/// A session ends after this long without a request.
-pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
-/// A session ends this long after login, however active.
-pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Longest user agent kept with a session, in characters.
+const USER_AGENT_LIMIT: usize = 300;
 /// Activity is written back at most this often, to spare the database a write per
 /// request.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
@@ -106,18 +104,22 @@ pub struct Visit {
     pub user: Option<User>,
     /// A one-time message to show on this page.
     pub flash: Option<String>,
+    /// The cookie named a signed-in session that has just expired.
+    pub expired: bool,
 }
 
 impl Visit {
     /// Loads the visit for a session id from the cookie, ending it if it has
-    /// expired or its user was deactivated.
+    /// expired or its user was deactivated. Activity is written back at most once
+    /// a minute; the browser's user agent is kept on the session's first request.
     pub fn load(
         conn: &mut DbConnection,
         secret: &SecretKey,
-        cookie_id: Option<&str>,
-        take_flash: bool,
+        lifetimes: &SessionSettings,
+        request: &RequestFacts,
         now: NaiveDateTime,
     ) -> Result<Visit, AppError> {
+        let cookie_id = request.cookie_id.as_deref();
         let Some(id) = cookie_id.filter(|id| !id.is_empty()) else {
             return Ok(Visit::default());
         };
@@ -126,16 +128,30 @@ impl Visit {
             return Ok(Visit::default());
         };
         let expired =
-            row.last_seen_at + IDLE_TIMEOUT < now || row.created_at + ABSOLUTE_TIMEOUT < now;
+            row.last_seen_at + lifetimes.idle < now || row.created_at + lifetimes.absolute < now;
         let user_gone = row.user_id.is_some() && !user.as_ref().is_some_and(|u| u.active);
         if expired || user_gone {
             SessionRow::delete(conn, &id_hash)?;
-            return Ok(Visit::default());
+            return Ok(Visit {
+                expired: expired && row.user_id.is_some(),
+                ..Visit::default()
+            });
         }
         if now - row.last_seen_at > TOUCH_EVERY {
             SessionRow::touch(conn, &id_hash, now)?;
         }
-        let flash = if take_flash && row.flash.is_some() {
+        if row.user_agent.is_none() {
+            let agent: String = request
+                .user_agent
+                .as_deref()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(USER_AGENT_LIMIT)
+                .collect();
+            SessionRow::set_user_agent(conn, &id_hash, &agent)?;
+        }
+        let flash = if request.take_flash && row.flash.is_some() {
             SessionRow::clear_flash(conn, &id_hash)?;
             row.flash
         } else {
@@ -147,8 +163,20 @@ impl Visit {
             lang: Lang::from_code(&row.locale),
             user,
             flash,
+            expired: false,
         })
     }
+}
+
+/// What [`Visit::load`] needs from the request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFacts {
+    /// The session cookie's value.
+    pub cookie_id: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// Whether this request shows (and so uses up) the one-time message.
+    pub take_flash: bool,
 }
 
 impl FromRequest for Visit {

@@ -144,6 +144,8 @@ diesel::table! {
         last_seen_at -> Timestamp,
         // Issue 8 (second factor): the user whose code this session waits for.
         pending_user_id -> Nullable<Integer>,
+        // Issue 8 (2026-12-02-000400_session_lifetimes): the browser, for "your sessions".
+        user_agent -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{login_throttles, sessions, users};
 use super::users::User;
-use super::DbConnection;
+use super::{DbConnection, StoreError};
 use crate::domain::UserId;
 
 /// A session row.
@@ -27,6 +27,8 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     /// Last request (for the idle expiry).
     pub last_seen_at: NaiveDateTime,
+    /// The browser's `User-Agent` (shortened), kept on the session's first request.
+    pub user_agent: Option<String>,
 }
 
 impl SessionRow {
@@ -71,6 +73,54 @@ impl SessionRow {
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)
             .map(|_| ())
+    }
+
+    /// Keeps the browser's user agent with the session.
+    pub fn set_user_agent(
+        conn: &mut DbConnection,
+        id_hash: &str,
+        user_agent: &str,
+    ) -> Result<(), StoreError> {
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::user_agent.eq(Some(user_agent)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// The user's signed-in sessions still alive at `now`, most recently active
+    /// first.
+    pub fn list_for_user(
+        conn: &mut DbConnection,
+        user: UserId,
+        idle_cutoff: NaiveDateTime,
+        absolute_cutoff: NaiveDateTime,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        Ok(sessions::table
+            .filter(sessions::user_id.eq(user.0))
+            .filter(sessions::last_seen_at.ge(idle_cutoff))
+            .filter(sessions::created_at.ge(absolute_cutoff))
+            .order((sessions::last_seen_at.desc(), sessions::created_at.desc()))
+            .select(SessionRow::as_select())
+            .load(conn)?)
+    }
+
+    /// Ends every session of `user` (signed in, or waiting for their second-factor
+    /// code) except `keep`; returns how many ended.
+    pub fn delete_others(
+        conn: &mut DbConnection,
+        user: UserId,
+        keep: &str,
+    ) -> Result<usize, StoreError> {
+        Ok(diesel::delete(
+            sessions::table
+                .filter(
+                    sessions::user_id
+                        .eq(user.0)
+                        .or(sessions::pending_user_id.eq(user.0)),
+                )
+                .filter(sessions::id_hash.ne(keep)),
+        )
+        .execute(conn)?)
     }
 
     /// Ends one session.

@@ -42,27 +42,6 @@ pub async fn home(visit: Visit) -> HttpResponse {
     see_other(target)
 }
 
-/// Gives a visitor without a session an anonymous one (in the visit's language),
-/// so that the forms anyone may fill in (login, forgotten password, invitation)
-/// carry a CSRF token. Returns the cookie to set when a session was started.
-pub async fn ensure_session(
-    state: &AppState,
-    visit: &mut Visit,
-) -> Result<Option<Cookie<'static>>, AppError> {
-    if visit.id_hash.is_some() {
-        return Ok(None);
-    }
-    let secret = state.config.secret_key.clone();
-    let lang = visit.lang;
-    let started = with_db(&state.pool, move |conn| {
-        session::start(conn, &secret, None, lang, now())
-    })
-    .await?;
-    visit.id_hash = Some(started.id_hash);
-    visit.csrf_token = Some(started.csrf_token);
-    Ok(Some(session_cookie(&state.config, started.id)))
-}
-
 /// Adds the cookie of a session just started, if any, to `response`.
 pub fn with_cookie(
     mut response: HttpResponse,
@@ -76,24 +55,35 @@ pub fn with_cookie(
     Ok(response)
 }
 
-/// `GET /login`: the login form. A visitor without a session gets an anonymous one,
-/// so that even the login form carries a CSRF token.
+/// What the login page's address may say.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    /// Set when an expired session sent the browser here.
+    #[serde(default)]
+    expired: Option<String>,
+}
+
+/// `GET /login`: the login form. Its CSRF token is the stateless anonymous one
+/// (`auth::csrf`), so loading it writes nothing to the database.
 pub async fn login_form(
     state: web::Data<AppState>,
-    mut visit: Visit,
+    visit: Visit,
+    query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
     if visit.user.is_some() {
         return Ok(see_other("/"));
     }
-    let new_cookie = ensure_session(&state, &mut visit).await?;
     let mut context = Context::new();
+    context.insert(
+        "session_expired",
+        &(visit.expired || query.expired.is_some()),
+    );
     context.insert("form", &LoginForm::default());
     context.insert(
         "second_factor_optional",
         &(state.config.environment == crate::config::Environment::Development),
     );
-    let response = page(&state, &visit, "auth/login.html", context, StatusCode::OK).await?;
-    with_cookie(response, new_cookie)
+    page(&state, &visit, "auth/login.html", context, StatusCode::OK).await
 }
 
 /// `POST /login`: checks the password (the same work for an unknown address),
@@ -299,15 +289,28 @@ pub struct LanguageForm {
     next: String,
 }
 
+/// The cookie that remembers a visitor's language without a session.
+pub fn language_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build(super::middleware::LANGUAGE_COOKIE, lang.code())
+        .path("/")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish()
+}
+
 /// `POST /language`: remembers the choice in the session and, for a logged-in user,
-/// on their account.
+/// on their account; a visitor without a session gets it in a cookie.
 pub async fn set_language(
     state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<LanguageForm>,
 ) -> Result<HttpResponse, AppError> {
     let lang = Lang::from_code(&form.lang);
-    let session = visit.id_hash.clone().ok_or(AppError::CsrfRejected)?;
+    let Some(session) = visit.id_hash.clone() else {
+        let response = see_other(local_path(&form.next));
+        return with_cookie(response, Some(language_cookie(lang)));
+    };
     let user = visit.user.as_ref().map(User::user_id);
     with_db(&state.pool, move |conn| {
         SessionRow::set_locale(conn, &session, lang.code())?;

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod queues;
 pub mod roles;
 pub mod second_factor;
+pub mod sessions;
 pub mod state;
 
 pub use state::AppState;
@@ -30,6 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/language", web::post().to(auth::set_language))
         .route("/account/password", web::get().to(auth::password_form))
         .route("/account/password", web::post().to(auth::change_password))
+        .route("/account/sessions", web::get().to(sessions::list))
+        .route(
+            "/account/sessions/others",
+            web::post().to(sessions::end_others),
+        )
         // Second factor (issue 8): the code after the password, enrolment
         .route(
             "/login/second-factor",

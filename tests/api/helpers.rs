@@ -8,7 +8,9 @@ use std::net::TcpListener;
 
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
-use dialogue_desk::config::{Config, Environment, OutboxSettings, Secret, SecretKey};
+use dialogue_desk::config::{
+    Config, Environment, OutboxSettings, Secret, SecretKey, SessionSettings,
+};
 use dialogue_desk::db::bodies::Body;
 use dialogue_desk::db::users::NewUser;
 use dialogue_desk::db::{DbConnection, DbPool};
@@ -154,6 +156,7 @@ async fn spawn(mail: MailServer, environment: Environment, demo_password: Option
             lease: Duration::from_secs(2),
             concurrency: 4,
         },
+        sessions: SessionSettings::default(),
     };
     let (pool, _) = prepare_database(&config, demo_password).expect("database prepared");
     let app = Application::with_listener(config, pool, listener).expect("app built");
@@ -210,11 +213,17 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects.
     pub fn session(&self) -> TestSession {
+        self.session_as("dialogue-desk tests")
+    }
+
+    /// A browser-like client that names itself `user_agent`.
+    pub fn session_as(&self, user_agent: &str) -> TestSession {
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         TestSession {
             client: reqwest::Client::builder()
                 .cookie_provider(jar.clone())
                 .redirect(Policy::none())
+                .user_agent(user_agent)
                 .build()
                 .unwrap(),
             jar,
@@ -287,6 +296,24 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(html[start..start + end].to_owned())
 }
 
+/// `html` with every CSRF token blanked: tokens are masked afresh on each page,
+/// so two renderings of one page differ only there.
+pub fn without_csrf(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(marker) {
+        let value_start = at + marker.len();
+        out.push_str(&rest[..value_start]);
+        let end = rest[value_start..]
+            .find('"')
+            .map_or(rest.len(), |e| value_start + e);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The value of the hidden input `name` in `html`.
 pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
@@ -351,7 +378,7 @@ impl TestSession {
         .await
     }
 
-    /// Opens the login page (getting an anonymous session and its token) and logs in.
+    /// Opens the login page (getting its signed anonymous token) and logs in.
     pub async fn login(&mut self, email: &str, password: &str) -> reqwest::Response {
         let page = self.get("/login").await;
         self.csrf = csrf_in(&page.body).expect("the login form carries a CSRF token");

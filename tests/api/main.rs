@@ -14,6 +14,7 @@ mod mail;
 mod mail_templates;
 mod second_factor;
 mod security;
+mod sessions;
 mod smtp;
 mod validation;
 mod wording;

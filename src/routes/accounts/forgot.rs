@@ -12,7 +12,6 @@ use crate::db::users::User;
 use crate::db::write_transaction;
 use crate::domain::credentials::{mask_email, Email};
 use crate::error::AppError;
-use crate::routes::auth::{ensure_session, with_cookie};
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
 use crate::routes::pages::{now, page, with_db};
 use crate::routes::AppState;
@@ -29,25 +28,23 @@ pub(super) fn reset_throttle_key(email: &str) -> String {
     format!("reset:{email}")
 }
 
-/// `GET /password/forgot`: asks for the address. Like the login form, a visitor
-/// without a session gets an anonymous one for the CSRF token.
+/// `GET /password/forgot`: asks for the address. Like the login form, it carries
+/// the stateless anonymous CSRF token.
 pub async fn forgot_form(
     state: web::Data<AppState>,
-    mut visit: Visit,
+    visit: Visit,
 ) -> Result<HttpResponse, AppError> {
-    let cookie = ensure_session(&state, &mut visit).await?;
     let mut context = Context::new();
     context.insert("form", &ForgotForm::default());
     context.insert("errors", &FormErrors::default());
-    let response = page(
+    page(
         &state,
         &visit,
         "accounts/forgot.html",
         context,
         StatusCode::OK,
     )
-    .await?;
-    with_cookie(response, cookie)
+    .await
 }
 
 /// `POST /password/forgot`: for an active account, queues a mail with a reset

@@ -16,7 +16,7 @@ use crate::db::write_transaction;
 use crate::domain::credentials::check_new_password;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::routes::auth::{ensure_session, with_cookie};
+use crate::routes::auth::{language_cookie, with_cookie};
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
 use crate::routes::pages::{flash, now, page, see_other, typed_page, with_db};
 use crate::routes::AppState;
@@ -112,8 +112,9 @@ struct SetPasswordPage<'a> {
 }
 
 /// `GET` of a link: the set-password form, or the page for a link that does not
-/// work. A visitor without a session gets one in the account's language, so the
-/// form carries a CSRF token and speaks the user's language.
+/// work. A visitor without a session sees it in the account's language, kept in
+/// the language cookie for the form's answer; the form's CSRF token is the
+/// stateless anonymous one, so loading it writes nothing.
 async fn link_form(
     state: web::Data<AppState>,
     mut visit: Visit,
@@ -123,10 +124,11 @@ async fn link_form(
     let Some((_, user)) = open_link(&state, &token, purpose).await? else {
         return link_not_usable(&state, &visit).await;
     };
+    let mut cookie = None;
     if visit.id_hash.is_none() {
         visit.lang = Lang::from_code(&user.locale);
+        cookie = Some(language_cookie(visit.lang));
     }
-    let cookie = ensure_session(&state, &mut visit).await?;
     let response = set_password_page(
         &state,
         &visit,
