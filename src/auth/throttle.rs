@@ -79,7 +79,8 @@ fn free_failures(key: &str) -> i64 {
     }
 }
 
-/// Seconds until attempts for these keys are allowed again, if any is delayed.
+/// Seconds (rounded up) until attempts for these keys are allowed again, if any
+/// is delayed.
 pub fn blocked_for(
     conn: &mut DbConnection,
     keys: &[String],
@@ -91,7 +92,11 @@ pub fn blocked_for(
         .filter_map(|r| wait_after(r.count, free_failures(&r.key)).map(|wait| r.latest + wait))
         .filter(|until| *until > now)
         .max();
-    Ok(until.map(|until| (until - now).num_seconds().max(1)))
+    Ok(until.map(|until| {
+        ((until - now).num_milliseconds() + 999)
+            .div_euclid(1000)
+            .max(1)
+    }))
 }
 
 /// Counts a failure against every key.

@@ -15,5 +15,6 @@ mod mail_templates;
 mod second_factor;
 mod security;
 mod smtp;
+mod throttling;
 mod validation;
 mod wording;
