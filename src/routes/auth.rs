@@ -8,7 +8,7 @@ use tera::Context;
 use validator::Validate;
 
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{flash, local_path, now, page, see_other, with_db};
+use super::pages::{flash, local_path, now, page, see_other, wait_in_words, with_db};
 use crate::auth::session::{self, removal_cookie, session_cookie};
 use crate::auth::{client_address, device, loggable, throttle, CsrfForm, CurrentUser, Visit};
 use crate::db::outbox::MailEvent;
@@ -94,20 +94,6 @@ pub async fn login_form(
     );
     let response = page(&state, &visit, "auth/login.html", context, StatusCode::OK).await?;
     with_cookie(response, new_cookie)
-}
-
-/// How long to wait, in words: seconds below two minutes, else whole minutes
-/// (rounded up).
-pub fn wait_in_words(state: &AppState, lang: Lang, seconds: i64) -> String {
-    let (key, n) = if seconds < 120 {
-        ("wait_seconds", seconds)
-    } else {
-        ("wait_minutes", (seconds + 59) / 60)
-    };
-    state
-        .renderer
-        .text(lang, key)
-        .replace("{n}", &n.to_string())
 }
 
 /// `POST /login`: checks the password (the same work for an unknown address),
