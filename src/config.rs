@@ -16,6 +16,7 @@ pub enum Environment {
     Production,
 }
 
+pub use crate::auth::client::TrustedProxies;
 pub use crate::secrets::SecretKey;
 
 /// A value that must not appear in logs, such as an SMTP URL with a password.
@@ -114,6 +115,9 @@ pub struct Config {
     pub outbox: OutboxSettings,
     /// Session lifetimes.
     pub sessions: SessionSettings,
+    /// `TRUSTED_PROXIES`: reverse proxies (IPs and CIDR ranges) whose
+    /// `X-Forwarded-For` gives the client's address; empty, the peer is the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration problem, said plainly so an operator can fix it.
@@ -230,8 +234,14 @@ impl Config {
             idle: chrono::Duration::minutes(number("SESSION_IDLE_MINUTES", 30, 1..=1440)? as i64),
             absolute: chrono::Duration::hours(number("SESSION_MAX_HOURS", 12, 1..=168)? as i64),
         };
+        let trusted_proxies = TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|why| ConfigError::Invalid {
+                name: "TRUSTED_PROXIES",
+                why,
+            })?;
         Ok(Config {
             sessions,
+            trusted_proxies,
             smtp_url,
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "Bàn kiến nghị <no-reply@localhost>".to_owned()),
@@ -298,6 +308,19 @@ mod tests {
     fn outbox_numbers_out_of_range_are_refused() {
         let err = config_from(&[("OUTBOX_MAX_ATTEMPTS", "0")]).unwrap_err();
         assert!(err.to_string().contains("OUTBOX_MAX_ATTEMPTS"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_and_a_malformed_one_stops_the_start() {
+        let config = config_from(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).unwrap();
+        assert!(config.trusted_proxies.contains("10.9.8.7".parse().unwrap()));
+        assert!(!config.trusted_proxies.contains("11.0.0.1".parse().unwrap()));
+        assert!(config_from(&[]).unwrap().trusted_proxies.is_empty());
+        let err = config_from(&[("TRUSTED_PROXIES", "10.0.0.0/8,nginx")]).unwrap_err();
+        assert!(
+            err.to_string().contains("TRUSTED_PROXIES") && err.to_string().contains("\"nginx\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -50,6 +50,17 @@ pub fn keyed_hash(secret: &SecretKey, value: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Whether `expected_hex` is the keyed hash of `value`, compared in constant time
+/// (for signatures a client sends back, such as the known-device cookie).
+pub fn keyed_hash_matches(secret: &SecretKey, value: &str, expected_hex: &str) -> bool {
+    let Ok(expected) = hex::decode(expected_hex) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    mac.update(value.as_bytes());
+    mac.verify_slice(&expected).is_ok()
+}
+
 /// OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1. Pinned here
 /// so a library default changing never weakens stored hashes.
 fn hasher() -> Argon2<'static> {
@@ -90,6 +101,13 @@ mod tests {
         assert_ne!(keyed_hash(&key, &token), token);
         assert_eq!(keyed_hash(&key, &token), keyed_hash(&key, &token));
         assert_ne!(keyed_hash(&key, &token), keyed_hash(&other_key, &token));
+        assert!(keyed_hash_matches(&key, &token, &keyed_hash(&key, &token)));
+        assert!(!keyed_hash_matches(
+            &other_key,
+            &token,
+            &keyed_hash(&key, &token)
+        ));
+        assert!(!keyed_hash_matches(&key, &token, "not hex"));
     }
 
     #[test]

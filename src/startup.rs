@@ -164,7 +164,8 @@ impl Application {
     }
 }
 
-/// Every quarter hour: deletes expired sessions and refreshes the planner's
+/// Every quarter hour: deletes expired sessions and failed attempts that no
+/// longer count (outside the throttle window), and refreshes the planner's
 /// statistics. Harmless when several instances do it at once: each delete only
 /// removes rows nobody can use any more.
 async fn housekeeping(pool: DbPool, lifetimes: SessionSettings) {
@@ -172,20 +173,29 @@ async fn housekeeping(pool: DbPool, lifetimes: SessionSettings) {
     loop {
         every.tick().await;
         let pool = pool.clone();
-        let swept = web::block(move || -> Result<usize, String> {
+        let swept = web::block(move || -> Result<(usize, usize), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let now = chrono::Utc::now().naive_utc();
             db::refresh_planner_statistics(&mut conn).map_err(|e| e.to_string())?;
-            crate::db::sessions::SessionRow::delete_expired(
+            let sessions = crate::db::sessions::SessionRow::delete_expired(
                 &mut conn,
                 now - lifetimes.idle,
                 now - lifetimes.absolute,
             )
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+            let failures =
+                crate::auth::throttle::sweep(&mut conn, now).map_err(|e| e.to_string())?;
+            Ok((sessions, failures))
         })
         .await;
         match swept {
-            Ok(Ok(count)) if count > 0 => tracing::info!(count, "expired sessions removed"),
+            Ok(Ok((sessions, failures))) if sessions + failures > 0 => {
+                tracing::info!(
+                    sessions,
+                    failures,
+                    "expired sessions and old failures removed"
+                )
+            }
             Ok(Err(error)) => tracing::warn!(%error, "session sweep failed"),
             _ => {}
         }

@@ -17,6 +17,7 @@ pub mod second_factors;
 pub mod seed;
 pub mod sessions;
 mod stored;
+pub mod throttles;
 pub mod tokens;
 pub mod users;
 pub mod workflow;

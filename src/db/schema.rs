@@ -150,11 +150,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_throttles (throttle_key) {
+    // Issue 8: one row per failure, counted in a sliding window.
+    login_failures (id) {
+        id -> Integer,
         throttle_key -> Text,
-        failures -> Integer,
-        blocked_until -> Nullable<Timestamp>,
-        last_failure_at -> Timestamp,
+        failed_at -> Timestamp,
     }
 }
 
@@ -260,7 +260,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notes,
     item_events,
     sessions,
-    login_throttles,
+    login_failures,
     outbox,
     account_tokens,
     muted_notices,

@@ -1,10 +1,10 @@
-//! Server-side sessions and login throttling. The cookie holds only a random id;
+//! Server-side sessions. The cookie holds only a random id;
 //! this table holds a keyed hash of it, so a copy of the database opens no session.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{login_throttles, sessions, users};
+use super::schema::{sessions, users};
 use super::users::User;
 use super::{DbConnection, StoreError};
 use crate::domain::UserId;
@@ -167,75 +167,6 @@ impl SessionRow {
     pub fn clear_flash(conn: &mut DbConnection, id_hash: &str) -> QueryResult<()> {
         diesel::update(sessions::table.find(id_hash))
             .set(sessions::flash.eq(None::<String>))
-            .execute(conn)
-            .map(|_| ())
-    }
-}
-
-/// The failed-login record of one account or one address.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = login_throttles)]
-pub struct Throttle {
-    /// `email:…` or `ip:…`.
-    pub throttle_key: String,
-    /// Consecutive failures.
-    pub failures: i32,
-    /// No attempt is checked before this time.
-    pub blocked_until: Option<NaiveDateTime>,
-    /// Last failure.
-    pub last_failure_at: NaiveDateTime,
-}
-
-impl Throttle {
-    /// The records for these keys.
-    pub fn find_all(conn: &mut DbConnection, keys: &[String]) -> QueryResult<Vec<Throttle>> {
-        login_throttles::table
-            .filter(login_throttles::throttle_key.eq_any(keys))
-            .select(Throttle::as_select())
-            .load(conn)
-    }
-
-    /// Counts one more failure for `key`; `block_for` turns the new failure count
-    /// into how long further attempts wait.
-    pub fn record_failure(
-        conn: &mut DbConnection,
-        key: &str,
-        now: NaiveDateTime,
-        block_for: impl Fn(i32) -> Option<chrono::Duration>,
-    ) -> QueryResult<()> {
-        let current: Option<i32> = login_throttles::table
-            .find(key)
-            .select(login_throttles::failures)
-            .first(conn)
-            .optional()?;
-        let failures = current.unwrap_or(0) + 1;
-        let blocked_until = block_for(failures).map(|wait| now + wait);
-        if current.is_some() {
-            diesel::update(login_throttles::table.find(key))
-                .set((
-                    login_throttles::failures.eq(failures),
-                    login_throttles::blocked_until.eq(blocked_until),
-                    login_throttles::last_failure_at.eq(now),
-                ))
-                .execute(conn)?;
-        } else {
-            // A concurrent first failure may insert the same key; the unique
-            // violation then rolls back and `write_transaction`'s caller retries.
-            diesel::insert_into(login_throttles::table)
-                .values((
-                    login_throttles::throttle_key.eq(key),
-                    login_throttles::failures.eq(failures),
-                    login_throttles::blocked_until.eq(blocked_until),
-                    login_throttles::last_failure_at.eq(now),
-                ))
-                .execute(conn)?;
-        }
-        Ok(())
-    }
-
-    /// Forgets the failures of `key` after a successful login.
-    pub fn clear(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
-        diesel::delete(login_throttles::table.find(key))
             .execute(conn)
             .map(|_| ())
     }

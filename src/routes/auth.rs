@@ -8,13 +8,13 @@ use tera::Context;
 use validator::Validate;
 
 use super::forms::{FormErrors, UNPROCESSABLE};
-use super::pages::{flash, local_path, now, page, see_other, with_db};
+use super::pages::{flash, local_path, now, page, see_other, wait_in_words, with_db};
 use crate::auth::session::{self, removal_cookie, session_cookie};
-use crate::auth::{throttle, CsrfForm, CurrentUser, Visit};
+use crate::auth::{client_address, device, loggable, throttle, CsrfForm, CurrentUser, Visit};
 use crate::db::outbox::MailEvent;
 use crate::db::sessions::SessionRow;
 use crate::db::users::User;
-use crate::domain::credentials::check_new_password;
+use crate::domain::credentials::{check_new_password, mask_email};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -87,7 +87,9 @@ pub async fn login_form(
 }
 
 /// `POST /login`: checks the password (the same work for an unknown address),
-/// throttles repeated failures, and starts a fresh session on success.
+/// throttles repeated failures (`auth::throttle::LoginKeys`: a known device of the
+/// account only by its own failures), and starts a fresh session on success,
+/// marking this browser as a known device of the account.
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -95,11 +97,7 @@ pub async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let email = form.email.trim().to_lowercase();
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let keys = throttle::keys(&email, &address);
+    let address = client_address(&req, &state.config);
     let refuse = |message: String, status: StatusCode| {
         let mut context = Context::new();
         context.insert("form", &form);
@@ -107,35 +105,52 @@ pub async fn login(
         (context, status)
     };
 
-    let check_keys = keys.clone();
-    let blocked = with_db(&state.pool, move |conn| {
-        throttle::blocked_for(conn, &check_keys, now())
-    })
-    .await?;
-    if let Some(seconds) = blocked {
-        let message = state
-            .renderer
-            .text(visit.lang, "login_throttled")
-            .replace("{seconds}", &seconds.to_string());
-        let (context, status) = refuse(message, StatusCode::TOO_MANY_REQUESTS);
-        return page(&state, &visit, "auth/login.html", context, status).await;
-    }
-
     let lookup = email.clone();
     let user = with_db(&state.pool, move |conn| {
         Ok(User::find_by_email(conn, &lookup)?)
     })
     .await?;
+    let device = user
+        .as_ref()
+        .and_then(|u| device::recognise(&req, &state.config, u.user_id(), now()));
+    let keys = throttle::LoginKeys::new(&email, address, device.clone());
+
+    let checked = keys.checked();
+    let blocked = with_db(&state.pool, move |conn| {
+        throttle::blocked_for(conn, &checked, now())
+    })
+    .await?;
+    if let Some(seconds) = blocked {
+        tracing::info!(
+            account = %loggable(&mask_email(&email)),
+            %address,
+            known_device = device.is_some(),
+            wait_seconds = seconds,
+            "login throttled"
+        );
+        let message = state
+            .renderer
+            .text(visit.lang, "login_throttled")
+            .replace("{wait}", &wait_in_words(&state, visit.lang, seconds));
+        let (context, status) = refuse(message, StatusCode::TOO_MANY_REQUESTS);
+        return page(&state, &visit, "auth/login.html", context, status).await;
+    }
+
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let password_ok = state.hashing.verify(form.password.clone(), stored).await?;
     let user = user.filter(|u| password_ok && u.active);
     let Some(user) = user else {
-        let failed_keys = keys.clone();
+        let failed_keys = keys.on_failure();
         with_db(&state.pool, move |conn| {
             throttle::record_failure(conn, &failed_keys, now())
         })
         .await?;
-        tracing::info!(account = %crate::domain::credentials::mask_email(&email), "failed login");
+        tracing::info!(
+            account = %loggable(&mask_email(&email)),
+            %address,
+            known_device = device.is_some(),
+            "login failed"
+        );
         let (context, status) = refuse(
             state.renderer.text(visit.lang, "login_failed"),
             StatusCode::UNAUTHORIZED,
@@ -147,8 +162,9 @@ pub async fn login(
     let old_session = visit.id_hash.clone();
     let user_id = user.user_id();
     let lang = Lang::from_code(&user.locale);
+    let cleared = keys.on_success();
     let (id, next) = with_db(&state.pool, move |conn| {
-        throttle::clear(conn, &keys[..1])?;
+        throttle::clear(conn, &cleared)?;
         if let Some(old) = old_session {
             SessionRow::delete(conn, &old)?;
         }
@@ -157,11 +173,9 @@ pub async fn login(
         Ok((started.id, next))
     })
     .await?;
-    let mut response = see_other(next);
-    response
-        .add_cookie(&session_cookie(&state.config, id))
-        .map_err(|e| AppError::Unexpected(e.to_string()))?;
-    Ok(response)
+    tracing::info!(user = user_id.0, %address, "login succeeded");
+    let response = with_cookie(see_other(next), Some(session_cookie(&state.config, id)))?;
+    with_cookie(response, Some(device::issue(&state.config, user_id, now())))
 }
 
 /// The empty form every logout button posts.
@@ -170,6 +184,7 @@ pub struct EmptyForm {}
 
 /// `POST /logout`: ends the session everywhere at once (it lives in the database).
 pub async fn logout(
+    req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(_): CsrfForm<EmptyForm>,
@@ -179,6 +194,8 @@ pub async fn logout(
         Ok(SessionRow::delete(conn, &session)?)
     })
     .await?;
+    let address = client_address(&req, &state.config);
+    tracing::info!(user = current.user.id, %address, "logged out");
     let mut response = see_other("/login");
     response
         .add_cookie(&removal_cookie(&state.config))
@@ -222,31 +239,55 @@ pub async fn password_form(
 /// `POST /account/password`: checks the current password and the policy, then
 /// ends every session of the user and starts a new one here.
 pub async fn change_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let lang = current.visit.lang;
     let catalog = state.renderer.catalog();
+    let address = client_address(&req, &state.config);
+    let user = current.user.user_id();
     let mut errors = FormErrors::default();
+    // The current password is guessed no faster here than at the login form.
+    let throttle_keys = vec![throttle::password_change_key(user)];
+    let check_keys = throttle_keys.clone();
+    let blocked = with_db(&state.pool, move |conn| {
+        throttle::blocked_for(conn, &check_keys, now())
+    })
+    .await?;
+    if let Some(seconds) = blocked {
+        let message = state
+            .renderer
+            .text(lang, "error_current_password_throttled")
+            .replace("{wait}", &wait_in_words(&state, lang, seconds));
+        errors.add_text("current_password", message);
+        tracing::info!(user = user.0, %address, "password change throttled");
+    }
     if let Err(problem) = check_new_password(&form.new_password, &current.user.email) {
         errors.add("new_password", catalog, lang, problem.message_key());
     }
     if form.new_password != form.confirm_password {
         errors.add("confirm_password", catalog, lang, "error_password_mismatch");
     }
-    let current_ok = state
-        .hashing
-        .verify(
-            form.current_password.clone(),
-            Some(current.user.password_hash.clone()),
-        )
-        .await?;
-    if !current_ok {
+    let current_ok = blocked.is_none()
+        && state
+            .hashing
+            .verify(
+                form.current_password.clone(),
+                Some(current.user.password_hash.clone()),
+            )
+            .await?;
+    if blocked.is_none() && !current_ok {
         errors.add("current_password", catalog, lang, "error_current_password");
+        let failed = throttle_keys.clone();
+        with_db(&state.pool, move |conn| {
+            throttle::record_failure(conn, &failed, now())
+        })
+        .await?;
+        tracing::info!(user = user.0, %address, "password change: wrong current password");
     }
     if !errors.is_empty() {
-        let user = current.user.user_id();
         let muted = with_db(&state.pool, move |conn| {
             Ok(User::muted_notices(conn, user)?)
         })
@@ -265,14 +306,15 @@ pub async fn change_password(
     }
     let hash = state.hashing.hash(form.new_password).await?;
     let secret = state.config.secret_key.clone();
-    let user = current.user.user_id();
     let id = with_db(&state.pool, move |conn| {
+        throttle::clear(conn, &throttle_keys)?;
         User::set_password_hash(conn, user, &hash, now())?;
         let started = session::start(conn, &secret, Some(user), lang, now())?;
         flash(conn, &started.id_hash, "flash_password_changed")?;
         Ok(started.id)
     })
     .await?;
+    tracing::info!(user = user.0, %address, "password changed");
     let mut response = see_other("/");
     response
         .add_cookie(&session_cookie(&state.config, id))

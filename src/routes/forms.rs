@@ -53,6 +53,11 @@ impl FormErrors {
             .or_insert_with(|| catalog.get(lang, key).to_owned());
     }
 
+    /// Adds a message already in words for `field` unless the field has one.
+    pub fn add_text(&mut self, field: &str, message: String) {
+        self.0.entry(field.to_owned()).or_insert(message);
+    }
+
     /// Whether the form is valid.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

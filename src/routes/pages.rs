@@ -12,6 +12,7 @@ use crate::db::items::{Count, Item, ItemFilter, Scope};
 use crate::db::{DbConnection, DbPool};
 use crate::domain::{Actor, ItemStatus, Role};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::routes::AppState;
 // Handlers name the renderer with the page helpers they use it with.
 pub use crate::render::Renderer;
@@ -180,4 +181,18 @@ pub fn local_path(candidate: &str) -> &str {
     } else {
         "/"
     }
+}
+
+/// How long to wait, in words: seconds below two minutes, else whole minutes
+/// (rounded up).
+pub fn wait_in_words(state: &AppState, lang: Lang, seconds: i64) -> String {
+    let (key, n) = if seconds < 120 {
+        ("wait_seconds", seconds)
+    } else {
+        ("wait_minutes", (seconds + 59) / 60)
+    };
+    state
+        .renderer
+        .text(lang, key)
+        .replace("{n}", &n.to_string())
 }

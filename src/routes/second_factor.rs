@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpMessage, HttpResponse};
+use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
@@ -209,10 +209,12 @@ fn verify(
 /// `POST /login/second-factor`: checks the code (throttled per account like
 /// passwords) and, when right, replaces the waiting session with the user's.
 pub async fn login_code(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
+    let address = crate::auth::client_address(&req, &state.config);
     let Some(session) = visit.id_hash.clone() else {
         return Ok(see_other("/login"));
     };
@@ -287,6 +289,7 @@ pub async fn login_code(
             .await?;
             tracing::info!(
                 user = user.0,
+                %address,
                 recovery = used_recovery,
                 "second factor passed"
             );
@@ -303,7 +306,7 @@ pub async fn login_code(
                     throttle::record_failure(conn, &failed, now())
                 })
                 .await?;
-                tracing::info!(user = user.0, "second factor refused");
+                tracing::info!(user = user.0, %address, "second factor refused");
             }
             let context = Context::from_serialize(LoginCodePage {
                 code_error: Some(message),

@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
 use dialogue_desk::config::{
-    Config, Environment, OutboxSettings, Secret, SecretKey, SessionSettings,
+    Config, Environment, OutboxSettings, Secret, SecretKey, SessionSettings, TrustedProxies,
 };
 use dialogue_desk::db::bodies::Body;
 use dialogue_desk::db::users::NewUser;
@@ -116,6 +116,13 @@ pub async fn spawn_app_with(mail: MailServer) -> TestApp {
     spawn(mail, Environment::Development, None).await
 }
 
+/// Starts the app as behind a reverse proxy: `TRUSTED_PROXIES` set to `proxies`
+/// (the tests' requests come from 127.0.0.1).
+pub async fn spawn_app_behind_proxy(proxies: &str) -> TestApp {
+    let trusted = TrustedProxies::parse(proxies).expect("valid TRUSTED_PROXIES");
+    spawn_configured(MailServer::Up, Environment::Development, None, trusted).await
+}
+
 /// Starts the app as in production (the second factor enforced).
 pub async fn spawn_production_app() -> TestApp {
     spawn(MailServer::Up, Environment::Production, None).await
@@ -130,6 +137,16 @@ pub async fn spawn_demo_app(password: &str) -> TestApp {
 /// Starts the app with its mail server up or down, in `environment`, with the demo
 /// data when `demo_password` is given.
 async fn spawn(mail: MailServer, environment: Environment, demo_password: Option<&str>) -> TestApp {
+    spawn_configured(mail, environment, demo_password, TrustedProxies::default()).await
+}
+
+/// `spawn`, with the proxies whose `X-Forwarded-For` the app believes.
+async fn spawn_configured(
+    mail: MailServer,
+    environment: Environment,
+    demo_password: Option<&str>,
+    trusted_proxies: TrustedProxies,
+) -> TestApp {
     let (database_url, database) = create_database();
     let smtp = match mail {
         MailServer::Up => Some(SmtpServer::start().await),
@@ -157,6 +174,7 @@ async fn spawn(mail: MailServer, environment: Environment, demo_password: Option
             concurrency: 4,
         },
         sessions: SessionSettings::default(),
+        trusted_proxies,
     };
     let (pool, _) = prepare_database(&config, demo_password).expect("database prepared");
     let app = Application::with_listener(config, pool, listener).expect("app built");
@@ -263,6 +281,24 @@ impl TestApp {
             .unwrap()
             .unwrap()
             .id
+    }
+
+    /// Moves every recorded failed attempt `by` into the past, as if that time
+    /// had gone by (the throttle's window slides over them).
+    pub fn age_failures(&self, by: chrono::Duration) {
+        use dialogue_desk::db::schema::login_failures;
+        use diesel::prelude::*;
+        let mut conn = self.conn();
+        let rows: Vec<(i32, chrono::NaiveDateTime)> = login_failures::table
+            .select((login_failures::id, login_failures::failed_at))
+            .load(&mut *conn)
+            .unwrap();
+        for (id, at) in rows {
+            diesel::update(login_failures::table.find(id))
+                .set(login_failures::failed_at.eq(at - by))
+                .execute(&mut *conn)
+                .unwrap();
+        }
     }
 
     /// Runs raw SQL on the test database (for arranging time, e.g. expiry).
@@ -380,10 +416,24 @@ impl TestSession {
 
     /// Opens the login page (getting its signed anonymous token) and logs in.
     pub async fn login(&mut self, email: &str, password: &str) -> reqwest::Response {
+        self.login_from(None, email, password).await
+    }
+
+    /// Logs in as `login` does, with the `X-Forwarded-For` header a proxy would add
+    /// (`Some(address)`), or none.
+    pub async fn login_from(
+        &mut self,
+        forwarded_for: Option<&str>,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         let page = self.get("/login").await;
         self.csrf = csrf_in(&page.body).expect("the login form carries a CSRF token");
-        self.client
-            .post(format!("{}/login", self.address))
+        let mut request = self.client.post(format!("{}/login", self.address));
+        if let Some(address) = forwarded_for {
+            request = request.header("X-Forwarded-For", address);
+        }
+        request
             .form(&[
                 ("csrf_token", self.csrf.as_str()),
                 ("email", email),

@@ -16,5 +16,6 @@ mod second_factor;
 mod security;
 mod sessions;
 mod smtp;
+mod throttling;
 mod validation;
 mod wording;

@@ -110,11 +110,14 @@ async fn repeated_failed_logins_are_slowed_down_with_a_clear_message() {
             "attempt {attempt}"
         );
     }
-    // Even the right password waits now, and the page says how long.
+    // On a browser that never logged into the account, even the right password
+    // waits now; the page says how long and offers the reset link.
     let response = session.login(&user.email, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let body = response.text().await.unwrap();
-    assert!(body.contains("thử lại sau"), "{body}");
+    assert!(body.contains("thử lại sau 30 giây"), "{body}");
+    assert!(body.contains("“Quên mật khẩu?”"), "{body}");
+    assert!(body.contains("href=\"/password/forgot\""));
     assert!(body.contains(&user.email), "the typed email is kept");
 }
 

@@ -1,12 +1,12 @@
 //! The forgotten-password form: it always answers the same, and mails a reset
-//! link only to an active account, throttled per address.
+//! link only to an active account, throttled per email and per client address.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use crate::auth::{throttle, CsrfForm, Visit};
+use crate::auth::{client_address, loggable, throttle, CsrfForm, Visit};
 use crate::db::tokens::{self, TokenPurpose};
 use crate::db::users::User;
 use crate::db::write_transaction;
@@ -21,11 +21,6 @@ use crate::routes::AppState;
 pub struct ForgotForm {
     #[serde(default)]
     email: String,
-}
-
-/// The throttle key that counts reset requests for one address.
-pub(super) fn reset_throttle_key(email: &str) -> String {
-    format!("reset:{email}")
 }
 
 /// `GET /password/forgot`: asks for the address. Like the login form, it carries
@@ -49,10 +44,12 @@ pub async fn forgot_form(
 
 /// `POST /password/forgot`: for an active account, queues a mail with a reset
 /// link. The answer is the same page with the same status whether the address
-/// has an account or not, and after five requests for one address in the throttle
-/// window further ones are quietly dropped, so the desk can neither be asked who
-/// has an account nor used to flood a mailbox.
+/// has an account or not, and requests beyond the throttle's allowance (per email
+/// and per client address, counted in its sliding window; every request counts,
+/// whether the address has an account or not) are quietly dropped, so the desk
+/// can neither be asked who has an account nor used to flood a mailbox.
 pub async fn forgot(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     CsrfForm(form): CsrfForm<ForgotForm>,
@@ -81,11 +78,19 @@ pub async fn forgot(
     let secret = state.config.secret_key.clone();
     let base_url = state.config.base_url.clone();
     let address = email.as_str().to_owned();
+    let client = client_address(&req, &state.config);
     with_db(&state.pool, move |conn| {
         let at = now();
-        let keys = [reset_throttle_key(&address)];
+        let keys = [
+            throttle::reset_key(&address),
+            throttle::reset_address_key(client),
+        ];
         if throttle::blocked_for(conn, &keys, at)?.is_some() {
-            tracing::info!(account = %mask_email(&address), "password reset request throttled");
+            tracing::info!(
+                account = %loggable(&mask_email(&address)),
+                %client,
+                "password reset request throttled"
+            );
             return Ok(());
         }
         throttle::record_failure(conn, &keys, at)?;
@@ -96,7 +101,12 @@ pub async fn forgot(
             let purpose = TokenPurpose::PasswordReset;
             tokens::send_link(conn, &secret, &base_url, &user, purpose, at)
         })?;
-        tracing::info!(account = %mask_email(&address), "password reset link queued");
+        tracing::info!(
+            account = %loggable(&mask_email(&address)),
+            user = user.id,
+            %client,
+            "password reset link queued"
+        );
         Ok(())
     })
     .await?;

@@ -2,13 +2,12 @@
 //! reset. A link works once, and only until it expires.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::forgot::reset_throttle_key;
 use crate::auth::session::{random_token, session_cookie};
-use crate::auth::{throttle, CsrfForm, Hashing, Visit};
+use crate::auth::{client_address, device, throttle, CsrfForm, Hashing, Visit};
 use crate::db::sessions::SessionRow;
 use crate::db::tokens::{AccountToken, TokenPurpose};
 use crate::db::users::User;
@@ -145,6 +144,7 @@ async fn link_form(
 /// token (only one request can), stores the password (which ends every session of
 /// the user), ends the user's other tokens and logs this browser in afresh.
 async fn set_password_by_link(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     token: String,
@@ -170,11 +170,12 @@ async fn set_password_by_link(
     let secret = state.config.secret_key.clone();
     let old_session = visit.id_hash.clone();
     let user_id = user.user_id();
-    // A successful reset also forgets the address's failed logins and reset
+    // A successful reset also forgets the account's failed logins and reset
     // requests: whoever holds the mailbox has proved it.
-    let mut cleared = throttle::keys(&user.email, "");
-    cleared.truncate(1);
-    cleared.push(reset_throttle_key(&user.email));
+    let cleared = vec![
+        throttle::account_key(&user.email),
+        throttle::reset_key(&user.email),
+    ];
     let flash_key = match purpose {
         TokenPurpose::Invitation => "accounts_flash_invitation_accepted",
         TokenPurpose::PasswordReset => "accounts_flash_password_reset",
@@ -205,10 +206,13 @@ async fn set_password_by_link(
     };
     tracing::info!(
         user = user_id.0,
+        address = %client_address(&req, &state.config),
         purpose = purpose.as_str(),
         "password set from an emailed link"
     );
-    with_cookie(see_other(next), Some(session_cookie(&state.config, id)))
+    // The mailbox's holder is the account's owner: this browser is a known device.
+    let response = with_cookie(see_other(next), Some(session_cookie(&state.config, id)))?;
+    with_cookie(response, Some(device::issue(&state.config, user_id, now())))
 }
 
 /// `GET /invite/{token}`: the invited user chooses a password.
@@ -227,10 +231,11 @@ pub async fn accept_invite(
     visit: Visit,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::Invitation;
-    set_password_by_link(state, visit, token, purpose, form).await
+    set_password_by_link(req, state, visit, token, purpose, form).await
 }
 
 /// `GET /password/reset/{token}`: the user chooses a new password.
@@ -250,10 +255,11 @@ pub async fn reset_password(
     visit: Visit,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::PasswordReset;
-    set_password_by_link(state, visit, token, purpose, form).await
+    set_password_by_link(req, state, visit, token, purpose, form).await
 }
 
 #[cfg(test)]
