@@ -1,0 +1,271 @@
+//! The people of the matrix, the item in each state of its life, and what of the
+//! database a request may change.
+
+use diesel::prelude::*;
+use reqwest::StatusCode;
+
+use crate::helpers::{csrf_in, Page, TestApp, TestSession};
+use dialogue_desk::db::schema::{
+    answer_revisions, item_coordinating_bodies, item_events, items, notes, outbox,
+};
+use dialogue_desk::domain::Role;
+
+/// Everyone who may knock on a route. The item of the matrix is filed by `Owner`,
+/// led by TCTU, and TGTU is asked to coordinate on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Person {
+    Anonymous,
+    Owner,
+    OtherDelegate,
+    LeadDrafter,
+    LeadApprover,
+    OtherDrafter,
+    OtherApprover,
+    CoordinatingDrafter,
+    Coordinator,
+    Admin,
+}
+
+use Person::*;
+
+impl Person {
+    /// Everyone, anonymous first.
+    pub const ALL: [Person; 10] = [
+        Anonymous,
+        Owner,
+        OtherDelegate,
+        LeadDrafter,
+        LeadApprover,
+        OtherDrafter,
+        OtherApprover,
+        CoordinatingDrafter,
+        Coordinator,
+        Admin,
+    ];
+
+    /// The role and body code this person is made with (None for the visitor).
+    fn account(self) -> Option<(Role, Option<&'static str>)> {
+        Some(match self {
+            Anonymous => return None,
+            Owner | OtherDelegate => (Role::Delegate, None),
+            LeadDrafter => (Role::Drafter, Some(LEAD_BODY)),
+            LeadApprover => (Role::Approver, Some(LEAD_BODY)),
+            OtherDrafter => (Role::Drafter, Some(OTHER_BODY)),
+            OtherApprover => (Role::Approver, Some(OTHER_BODY)),
+            CoordinatingDrafter => (Role::Drafter, Some(COORDINATING_BODY)),
+            Coordinator => (Role::Coordinator, Some("DUK")),
+            Admin => (Role::Admin, None),
+        })
+    }
+}
+
+/// The body that leads the answer (the default for cadre organisation).
+pub const LEAD_BODY: &str = "TCTU";
+/// A body with nothing to do with the item.
+pub const OTHER_BODY: &str = "BCSD-UBND";
+/// The body asked to coordinate (phối hợp) on the item.
+pub const COORDINATING_BODY: &str = "TGTU";
+
+/// The states of an item's life the matrix checks, in order: an item in one state
+/// has been through every state before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum State {
+    Routed,
+    Drafting,
+    InReview,
+    Approved,
+    Published,
+    /// Published, and the delegate said how satisfied they are.
+    Rated,
+}
+
+impl State {
+    /// Every state of the matrix.
+    pub const ALL: &'static [State] = &[
+        State::Routed,
+        State::Drafting,
+        State::InReview,
+        State::Approved,
+        State::Published,
+        State::Rated,
+    ];
+}
+
+/// What a request is expected to get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// 200, nothing changed.
+    Ok,
+    /// 303 (not to the login page), and the change made.
+    Done,
+    /// 303 to another page, nothing changed.
+    Redirect,
+    /// 303 to the login page (also where signing out leads), nothing changed.
+    ToLogin,
+    /// 404, nothing changed.
+    Missing,
+    /// 409: allowed to the person, not in this state; nothing changed.
+    Conflict,
+    /// 422: past the check, the empty form refused; nothing changed.
+    Invalid,
+    /// 401, or 429 once the address has failed too often: the credentials refused.
+    Unauthorized,
+}
+
+impl Answer {
+    /// Whether `page` is this answer.
+    pub fn matches(self, page: &Page) -> bool {
+        let to_login = page
+            .location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/login"));
+        match self {
+            Answer::Ok => page.status == StatusCode::OK,
+            Answer::Done | Answer::Redirect => page.status == StatusCode::SEE_OTHER && !to_login,
+            Answer::ToLogin => page.status == StatusCode::SEE_OTHER && to_login,
+            Answer::Missing => page.status == StatusCode::NOT_FOUND,
+            Answer::Conflict => page.status == StatusCode::CONFLICT,
+            Answer::Invalid => page.status == StatusCode::UNPROCESSABLE_ENTITY,
+            Answer::Unauthorized => matches!(
+                page.status,
+                StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+            ),
+        }
+    }
+}
+
+/// Everyone's browser, logged in, with the CSRF token of their own session.
+pub struct Cast {
+    sessions: Vec<(Person, TestSession)>,
+}
+
+impl Cast {
+    /// Makes and logs in everyone; the visitor holds the token of the login page.
+    pub async fn new(app: &TestApp) -> Cast {
+        let mut sessions = Vec::new();
+        for person in Person::ALL {
+            let session = match person.account() {
+                Some((role, body)) => app.login(&app.add_user(role, body)).await,
+                None => {
+                    let mut visitor = app.session();
+                    let page = visitor.get("/login").await;
+                    visitor.csrf = csrf_in(&page.body).expect("a token on the login page");
+                    visitor
+                }
+            };
+            sessions.push((person, session));
+        }
+        Cast { sessions }
+    }
+
+    /// The browser of `person`.
+    pub fn of(&self, person: Person) -> &TestSession {
+        &self.sessions.iter().find(|(p, _)| *p == person).unwrap().1
+    }
+
+    /// A new item of `Owner`, led by the lead body, with the coordinating body
+    /// asked, brought to `state` by the people whose work it is.
+    pub async fn item_in(&self, app: &TestApp, state: State) -> i32 {
+        let id = self
+            .of(Owner)
+            .submit_proposal(
+                "Kiến nghị của ma trận quyền",
+                "Nội dung kiến nghị để thử ma trận quyền.",
+                app.field_id("to-chuc-can-bo"),
+            )
+            .await;
+        let item = |action: &str| format!("/items/{id}/{action}");
+        let coordinating = app.body_id(COORDINATING_BODY).to_string();
+        self.of(Coordinator)
+            .post_ok(&item("coordinating-bodies"), &[("body_id", &coordinating)])
+            .await;
+        let drafter = self.of(LeadDrafter);
+        if state >= State::Drafting {
+            let draft = [("text", "Dự thảo trả lời."), ("intent", "save")];
+            drafter.post_ok(&item("draft"), &draft).await;
+        }
+        if state >= State::InReview {
+            drafter.post_ok(&item("send-for-review"), &[]).await;
+        }
+        if state >= State::Approved {
+            self.of(LeadApprover).post_ok(&item("approve"), &[]).await;
+        }
+        if state >= State::Published {
+            self.of(Coordinator).post_ok(&item("publish"), &[]).await;
+        }
+        if state >= State::Rated {
+            let rating = [("level", "satisfied"), ("text", "Cảm ơn.")];
+            self.of(Owner).post_ok(&item("satisfaction"), &rating).await;
+        }
+        settle(app).await;
+        id
+    }
+}
+
+/// Waits until the mail worker has sent what is queued, so the events it records
+/// (the answer emailed) are not mistaken for a change made by a request.
+pub async fn settle(app: &TestApp) {
+    for _ in 0..200 {
+        let waiting: i64 = outbox::table
+            .filter(outbox::status.eq_any(["queued", "sending", "retrying"]))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap();
+        if waiting == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the outbox did not empty");
+}
+
+/// What of an item, and of the mail queue, a change would show in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    row: (String, chrono::NaiveDateTime, Option<String>, Option<i32>),
+    events: i64,
+    revisions: i64,
+    notes: i64,
+    coordinating_bodies: i64,
+    outbox: i64,
+}
+
+impl Fingerprint {
+    /// The item `id` and the outbox as they are now.
+    pub fn of(app: &TestApp, id: i32) -> Fingerprint {
+        let conn = &mut *app.conn();
+        Fingerprint {
+            row: items::table
+                .find(id)
+                .select((
+                    items::status,
+                    items::updated_at,
+                    items::satisfaction,
+                    items::lead_body_id,
+                ))
+                .first(conn)
+                .unwrap(),
+            events: item_events::table
+                .filter(item_events::item_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            revisions: answer_revisions::table
+                .filter(answer_revisions::item_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            notes: notes::table
+                .filter(notes::item_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            coordinating_bodies: item_coordinating_bodies::table
+                .filter(item_coordinating_bodies::item_id.eq(id))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+            outbox: outbox::table.count().get_result(conn).unwrap(),
+        }
+    }
+}
