@@ -5,10 +5,11 @@ use diesel::prelude::*;
 use reqwest::StatusCode;
 
 use crate::helpers::{csrf_in, Page, TestApp, TestSession};
+use dialogue_desk::db::events::EventKind;
 use dialogue_desk::db::schema::{
     answer_revisions, item_coordinating_bodies, item_events, items, notes, outbox,
 };
-use dialogue_desk::domain::Role;
+use dialogue_desk::domain::{MailEvent, Role};
 
 /// Everyone who may knock on a route. The item of the matrix is filed by `Owner`,
 /// led by TCTU, and TGTU is asked to coordinate on it.
@@ -134,6 +135,19 @@ impl Answer {
     }
 }
 
+/// The same browser (cookies, token), dropping a connection after a second idle:
+/// a person may wait longer than the server's keep-alive between two requests,
+/// and a connection the server has just closed would fail the request.
+fn fresh_connections(mut session: TestSession) -> TestSession {
+    session.client = reqwest::Client::builder()
+        .cookie_provider(session.jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(1))
+        .build()
+        .unwrap();
+    session
+}
+
 /// Everyone's browser, logged in, with the CSRF token of their own session.
 pub struct Cast {
     sessions: Vec<(Person, TestSession)>,
@@ -153,7 +167,7 @@ impl Cast {
                     visitor
                 }
             };
-            sessions.push((person, session));
+            sessions.push((person, fresh_connections(session)));
         }
         Cast { sessions }
     }
@@ -202,16 +216,31 @@ impl Cast {
     }
 }
 
-/// Waits until the mail worker has sent what is queued, so the events it records
-/// (the answer emailed) are not mistaken for a change made by a request.
+/// Waits until the mail worker has sent what is queued and recorded on the
+/// timeline each answer it emailed, so what the worker does is not mistaken for a
+/// change made by a request.
 pub async fn settle(app: &TestApp) {
-    for _ in 0..200 {
+    let answer_mail = MailEvent::AnswerPublished.as_str();
+    let answer_emailed = EventKind::AnswerEmailed.as_str();
+    for _ in 0..400 {
+        let conn = &mut *app.conn();
         let waiting: i64 = outbox::table
             .filter(outbox::status.eq_any(["queued", "sending", "retrying"]))
             .count()
-            .get_result(&mut *app.conn())
+            .get_result(conn)
             .unwrap();
-        if waiting == 0 {
+        let answers_sent: i64 = outbox::table
+            .filter(outbox::event.eq(answer_mail))
+            .filter(outbox::status.eq("sent"))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        let answers_recorded: i64 = item_events::table
+            .filter(item_events::kind.eq(answer_emailed))
+            .count()
+            .get_result(conn)
+            .unwrap();
+        if waiting == 0 && answers_sent == answers_recorded {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
