@@ -252,49 +252,45 @@ pub async fn settle(app: &TestApp) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
     row: (String, chrono::NaiveDateTime, Option<String>, Option<i32>),
-    events: i64,
-    revisions: i64,
-    notes: i64,
-    coordinating_bodies: i64,
-    outbox: i64,
+    counts: [Option<i64>; 5],
 }
 
 impl Fingerprint {
-    /// The item `id` and the outbox as they are now.
+    /// The item `id` and the outbox as they are now, in one query: its state, when
+    /// it last changed, the delegate's rating, the lead body; how many events,
+    /// revisions, notes and coordinating bodies it has; how many mails are queued.
     pub fn of(app: &TestApp, id: i32) -> Fingerprint {
-        let conn = &mut *app.conn();
-        Fingerprint {
-            row: items::table
+        let (status, updated_at, satisfaction, lead_body, events, revisions, notes, bodies, mails) =
+            items::table
                 .find(id)
                 .select((
                     items::status,
                     items::updated_at,
                     items::satisfaction,
                     items::lead_body_id,
+                    item_events::table
+                        .filter(item_events::item_id.eq(id))
+                        .count()
+                        .single_value(),
+                    answer_revisions::table
+                        .filter(answer_revisions::item_id.eq(id))
+                        .count()
+                        .single_value(),
+                    notes::table
+                        .filter(notes::item_id.eq(id))
+                        .count()
+                        .single_value(),
+                    item_coordinating_bodies::table
+                        .filter(item_coordinating_bodies::item_id.eq(id))
+                        .count()
+                        .single_value(),
+                    outbox::table.count().single_value(),
                 ))
-                .first(conn)
-                .unwrap(),
-            events: item_events::table
-                .filter(item_events::item_id.eq(id))
-                .count()
-                .get_result(conn)
-                .unwrap(),
-            revisions: answer_revisions::table
-                .filter(answer_revisions::item_id.eq(id))
-                .count()
-                .get_result(conn)
-                .unwrap(),
-            notes: notes::table
-                .filter(notes::item_id.eq(id))
-                .count()
-                .get_result(conn)
-                .unwrap(),
-            coordinating_bodies: item_coordinating_bodies::table
-                .filter(item_coordinating_bodies::item_id.eq(id))
-                .count()
-                .get_result(conn)
-                .unwrap(),
-            outbox: outbox::table.count().get_result(conn).unwrap(),
+                .first(&mut *app.conn())
+                .unwrap();
+        Fingerprint {
+            row: (status, updated_at, satisfaction, lead_body),
+            counts: [events, revisions, notes, bodies, mails],
         }
     }
 }
