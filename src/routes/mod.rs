@@ -1,5 +1,5 @@
 //! HTTP only: extract, validate, call the workflow, render or redirect. The whole
-//! URL map is in [`configure`].
+//! URL map is the `routes!` table below, which expands to [`configure`] and [`ROUTES`].
 
 pub mod accounts;
 pub mod admin;
