@@ -78,6 +78,10 @@ pub enum State {
     Published,
     /// Published, and the delegate said how satisfied they are.
     Rated,
+    /// Taken back by the delegate while routed.
+    Withdrawn,
+    /// Merged, while routed, into another item.
+    Merged,
 }
 
 impl State {
@@ -89,6 +93,8 @@ impl State {
         State::Approved,
         State::Published,
         State::Rated,
+        State::Withdrawn,
+        State::Merged,
     ];
 }
 
@@ -180,6 +186,43 @@ impl Cast {
     /// A new item of `Owner`, led by the lead body, with the coordinating body
     /// asked, brought to `state` by the people whose work it is.
     pub async fn item_in(&self, app: &TestApp, state: State) -> i32 {
+        let (id, _) = self.filed(app).await;
+        let item = |action: &str| format!("/items/{id}/{action}");
+        if state == State::Withdrawn {
+            let reason = [("text", "Không cần nữa.")];
+            self.of(Owner).post_ok(&item("withdraw"), &reason).await;
+        }
+        if state == State::Merged {
+            let (_, target) = self.filed(app).await;
+            let into = [("target", target.as_str())];
+            self.of(Coordinator).post_ok(&item("merge"), &into).await;
+        }
+        let on_the_way = |s: State| state >= s && state <= State::Rated;
+        let drafter = self.of(LeadDrafter);
+        if on_the_way(State::Drafting) {
+            let draft = [("text", "Dự thảo trả lời."), ("intent", "save")];
+            drafter.post_ok(&item("draft"), &draft).await;
+        }
+        if on_the_way(State::InReview) {
+            drafter.post_ok(&item("send-for-review"), &[]).await;
+        }
+        if on_the_way(State::Approved) {
+            self.of(LeadApprover).post_ok(&item("approve"), &[]).await;
+        }
+        if on_the_way(State::Published) {
+            self.of(Coordinator).post_ok(&item("publish"), &[]).await;
+        }
+        if on_the_way(State::Rated) {
+            let rating = [("level", "satisfied"), ("text", "Cảm ơn.")];
+            self.of(Owner).post_ok(&item("satisfaction"), &rating).await;
+        }
+        settle(app).await;
+        id
+    }
+
+    /// A new routed item of `Owner` with the coordinating body asked: its id and
+    /// reference.
+    pub async fn filed(&self, app: &TestApp) -> (i32, String) {
         let id = self
             .of(Owner)
             .submit_proposal(
@@ -188,31 +231,19 @@ impl Cast {
                 app.field_id("to-chuc-can-bo"),
             )
             .await;
-        let item = |action: &str| format!("/items/{id}/{action}");
         let coordinating = app.body_id(COORDINATING_BODY).to_string();
         self.of(Coordinator)
-            .post_ok(&item("coordinating-bodies"), &[("body_id", &coordinating)])
+            .post_ok(
+                &format!("/items/{id}/coordinating-bodies"),
+                &[("body_id", &coordinating)],
+            )
             .await;
-        let drafter = self.of(LeadDrafter);
-        if state >= State::Drafting {
-            let draft = [("text", "Dự thảo trả lời."), ("intent", "save")];
-            drafter.post_ok(&item("draft"), &draft).await;
-        }
-        if state >= State::InReview {
-            drafter.post_ok(&item("send-for-review"), &[]).await;
-        }
-        if state >= State::Approved {
-            self.of(LeadApprover).post_ok(&item("approve"), &[]).await;
-        }
-        if state >= State::Published {
-            self.of(Coordinator).post_ok(&item("publish"), &[]).await;
-        }
-        if state >= State::Rated {
-            let rating = [("level", "satisfied"), ("text", "Cảm ơn.")];
-            self.of(Owner).post_ok(&item("satisfaction"), &rating).await;
-        }
-        settle(app).await;
-        id
+        let reference = items::table
+            .find(id)
+            .select(items::reference)
+            .first(&mut *app.conn())
+            .unwrap();
+        (id, reference)
     }
 }
 

@@ -48,6 +48,8 @@ const SEES: &[Person] = &[
 const STAFF: &[Person] = &[LeadDrafter, LeadApprover, CoordinatingDrafter, Coordinator];
 const LEAD: &[Person] = &[LeadDrafter, LeadApprover];
 const ALL: &[State] = State::ALL;
+/// Neither withdrawn nor merged.
+const OPEN: &[State] = &[Routed, Drafting, InReview, Approved, Published, Rated];
 const OPEN_BEFORE_APPROVAL: &[State] = &[Routed, Drafting, InReview];
 
 /// The matrix of the item routes, as a spec.
@@ -65,7 +67,7 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule(POST, "/items/{id}/approve",                &[LeadApprover], &[InReview],         &[]),
     rule(POST, "/items/{id}/return",                 &[LeadApprover], &[InReview],         &[("text", "Sửa lại.")]),
     rule(POST, "/items/{id}/route",                  &[Coordinator], OPEN_BEFORE_APPROVAL, &[("body_id", "{other_body}"), ("text", "Đúng cơ quan.")]),
-    rule(POST, "/items/{id}/coordinating-bodies",    &[Coordinator], ALL,                  &[("body_id", "{other_body}")]),
+    rule(POST, "/items/{id}/coordinating-bodies",    &[Coordinator], OPEN,                 &[("body_id", "{other_body}")]),
     rule(POST, "/items/{id}/merge",                  &[Coordinator], &[Routed, Drafting, InReview, Approved], &[("target", "{target}")]),
     rule(POST, "/items/{id}/send-back",              &[Coordinator], &[Approved],          &[("text", "Bổ sung.")]),
     rule(POST, "/items/{id}/publish",                &[Coordinator], &[Approved],          &[]),
@@ -141,10 +143,10 @@ async fn check(
 async fn every_item_route_in(state: State) {
     let app = spawn_app().await;
     let cast = Cast::new(&app).await;
-    let target = cast.item_in(&app, Routed).await;
+    let (_, target) = cast.filed(&app).await;
     let values = Values {
         other_body: app.body_id(super::cast::OTHER_BODY).to_string(),
-        target: reference_of(&app, target),
+        target,
     };
     let shared = cast.item_in(&app, state).await;
     for rule in ITEM_RULES {
@@ -157,17 +159,6 @@ async fn every_item_route_in(state: State) {
             check(&app, &cast, &values, rule, person, state, id).await;
         }
     }
-}
-
-/// The human reference of item `id`.
-fn reference_of(app: &TestApp, id: i32) -> String {
-    use dialogue_desk::db::schema::items;
-    use diesel::prelude::*;
-    items::table
-        .find(id)
-        .select(items::reference)
-        .first(&mut *app.conn())
-        .unwrap()
 }
 
 #[tokio::test]
@@ -198,6 +189,16 @@ async fn on_a_published_item_each_person_may_do_exactly_their_part() {
 #[tokio::test]
 async fn on_a_rated_item_each_person_may_do_exactly_their_part() {
     every_item_route_in(Rated).await;
+}
+
+#[tokio::test]
+async fn on_a_withdrawn_item_each_person_may_do_exactly_their_part() {
+    every_item_route_in(Withdrawn).await;
+}
+
+#[tokio::test]
+async fn on_a_merged_item_each_person_may_do_exactly_their_part() {
+    every_item_route_in(Merged).await;
 }
 
 #[tokio::test]
