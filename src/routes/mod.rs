@@ -1,5 +1,5 @@
 //! HTTP only: extract, validate, call the workflow, render or redirect. The whole
-//! URL map is in [`configure`].
+//! URL map is the `routes!` table below, which expands to [`configure`] and [`ROUTES`].
 
 pub mod accounts;
 pub mod admin;
@@ -18,156 +18,109 @@ pub mod state;
 
 pub use state::AppState;
 
+use actix_web::http::Method;
 use actix_web::web;
 
-/// Every route of the app, top to bottom.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg
-        // Everyone
-        .route("/", web::get().to(auth::home))
-        .route("/login", web::get().to(auth::login_form))
-        .route("/login", web::post().to(auth::login))
-        .route("/logout", web::post().to(auth::logout))
-        .route("/language", web::post().to(auth::set_language))
-        .route("/account/password", web::get().to(auth::password_form))
-        .route("/account/password", web::post().to(auth::change_password))
-        .route("/account/sessions", web::get().to(sessions::list))
-        .route(
-            "/account/sessions/others",
-            web::post().to(sessions::end_others),
-        )
-        // Second factor (issue 8): the code after the password, enrolment
-        .route(
-            "/login/second-factor",
-            web::get().to(second_factor::login_code_form),
-        )
-        .route(
-            "/login/second-factor",
-            web::post().to(second_factor::login_code),
-        )
-        .route(
-            "/account/second-factor",
-            web::get().to(second_factor::enrol_form),
-        )
-        .route(
-            "/account/second-factor",
-            web::post().to(second_factor::enrol),
-        )
-        // Delegate
-        .route("/my", web::get().to(queues::mine))
-        .route("/proposals/new", web::get().to(delegate::new_proposal))
-        .route("/proposals", web::post().to(delegate::submit_proposal))
-        .route(
-            "/proposals/{id}/submitted",
-            web::get().to(delegate::submitted),
-        )
-        .route("/items/{id}/withdraw", web::post().to(items::withdraw))
-        .route("/items/{id}/satisfaction", web::post().to(items::rate))
-        // Every role that may see an item
-        .route("/items/{id}", web::get().to(items::show))
-        .route("/items/{id}/print", web::get().to(items::print))
-        .route("/items/{id}/notes", web::post().to(items::add_note))
-        .route(
-            "/items/{id}/satisfaction-reply",
-            web::post().to(items::reply_to_satisfaction),
-        )
-        // Drafter and approver
-        .route("/queue", web::get().to(queues::queue))
-        .route("/coordinating", web::get().to(queues::coordinating))
-        .route("/items/{id}/draft", web::post().to(items::save_draft))
-        .route(
-            "/items/{id}/send-for-review",
-            web::post().to(items::send_for_review),
-        )
-        .route("/review", web::get().to(queues::review))
-        .route("/items/{id}/approve", web::post().to(items::approve))
-        .route(
-            "/items/{id}/return",
-            web::post().to(items::return_to_drafting),
-        )
-        // Coordinator
-        .route("/triage", web::get().to(queues::triage))
-        .route("/items", web::get().to(queues::all))
-        .route("/items/{id}/route", web::post().to(items::reroute))
-        .route(
-            "/items/{id}/coordinating-bodies",
-            web::post().to(items::add_coordinating_body),
-        )
-        .route("/items/{id}/merge", web::post().to(items::merge))
-        .route("/items/{id}/send-back", web::post().to(items::send_back))
-        .route("/items/{id}/publish", web::post().to(items::publish_one))
-        .route("/publish", web::get().to(queues::to_publish))
-        .route("/publish", web::post().to(items::publish_selection))
-        .route(
-            "/items/{id}/implementation",
-            web::post().to(items::follow_implementation),
-        )
-        // Administrator and coordinator: the outbox
-        .route("/outbox", web::get().to(outbox::list))
-        .route(
-            "/outbox/resend-failed",
-            web::post().to(outbox::resend_failed),
-        )
-        .route("/outbox/{id}/resend", web::post().to(outbox::resend))
-        .route("/account/notices", web::post().to(auth::set_notices))
-        // Accounts by email (invitations, forgotten passwords)
-        .route("/invite/{token}", web::get().to(accounts::invite_form))
-        .route("/invite/{token}", web::post().to(accounts::accept_invite))
-        .route("/password/forgot", web::get().to(accounts::forgot_form))
-        .route("/password/forgot", web::post().to(accounts::forgot))
-        .route(
-            "/password/reset/{token}",
-            web::get().to(accounts::reset_form),
-        )
-        .route(
-            "/password/reset/{token}",
-            web::post().to(accounts::reset_password),
-        )
-        .route("/admin/users/import", web::get().to(accounts::import_form))
-        .route("/admin/users/import", web::post().to(accounts::import))
-        // Administrator ("new" before "{id}", which would otherwise match it)
-        .route("/admin/users", web::get().to(admin::users))
-        .route("/admin/users/new", web::get().to(admin::new_user))
-        .route("/admin/users", web::post().to(admin::create_user))
-        .route("/admin/users/{id}", web::get().to(admin::edit_user))
-        .route("/admin/users/{id}", web::post().to(admin::update_user))
-        .route(
-            "/admin/users/{id}/second-factor/reset",
-            web::post().to(second_factor::reset),
-        )
-        .route(
-            "/admin/second-factor",
-            web::get().to(second_factor::admin_page),
-        )
-        .route(
-            "/admin/second-factor",
-            web::post().to(second_factor::set_policy),
-        )
-        .route("/admin/bodies", web::get().to(admin::bodies))
-        .route("/admin/bodies/new", web::get().to(admin::new_body))
-        .route("/admin/bodies", web::post().to(admin::create_body))
-        .route("/admin/bodies/{id}", web::get().to(admin::edit_body))
-        .route("/admin/bodies/{id}", web::post().to(admin::update_body))
-        .route("/admin/fields", web::get().to(admin::fields))
-        .route("/admin/fields/new", web::get().to(admin::new_field))
-        .route("/admin/fields", web::post().to(admin::create_field))
-        .route("/admin/fields/{id}", web::get().to(admin::edit_field))
-        .route("/admin/fields/{id}", web::post().to(admin::update_field))
-        .route("/admin/conferences", web::get().to(admin::conferences))
-        .route(
-            "/admin/conferences/new",
-            web::get().to(admin::new_conference),
-        )
-        .route(
-            "/admin/conferences",
-            web::post().to(admin::create_conference),
-        )
-        .route(
-            "/admin/conferences/{id}",
-            web::get().to(admin::edit_conference),
-        )
-        .route(
-            "/admin/conferences/{id}",
-            web::post().to(admin::update_conference),
-        );
+/// Declares the URL map once and expands it twice: into [`configure`], which
+/// registers each route in the order written, and into [`ROUTES`], the same list
+/// as data (actix cannot list the routes of a `ServiceConfig`), so a test can
+/// check that every route has its row in the authorization matrix.
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// Every route of the app as (method, path pattern), in registration order.
+        pub const ROUTES: &[(Method, &str)] = &[$((Method::$method, $path),)*];
+
+        /// Every route of the app, top to bottom.
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::route().method(Method::$method).to($handler));)*
+        }
+    };
+}
+
+// The one URL map: `METHOD "path" => handler`, grouped by who uses it.
+routes! {
+    // Everyone
+    GET "/" => auth::home,
+    GET "/login" => auth::login_form,
+    POST "/login" => auth::login,
+    POST "/logout" => auth::logout,
+    POST "/language" => auth::set_language,
+    GET "/account/password" => auth::password_form,
+    POST "/account/password" => auth::change_password,
+    GET "/account/sessions" => sessions::list,
+    POST "/account/sessions/others" => sessions::end_others,
+    // Second factor (issue 8): the code after the password, enrolment
+    GET "/login/second-factor" => second_factor::login_code_form,
+    POST "/login/second-factor" => second_factor::login_code,
+    GET "/account/second-factor" => second_factor::enrol_form,
+    POST "/account/second-factor" => second_factor::enrol,
+    // Delegate
+    GET "/my" => queues::mine,
+    GET "/proposals/new" => delegate::new_proposal,
+    POST "/proposals" => delegate::submit_proposal,
+    GET "/proposals/{id}/submitted" => delegate::submitted,
+    POST "/items/{id}/withdraw" => items::withdraw,
+    POST "/items/{id}/satisfaction" => items::rate,
+    // Every role that may see an item
+    GET "/items/{id}" => items::show,
+    GET "/items/{id}/print" => items::print,
+    POST "/items/{id}/notes" => items::add_note,
+    POST "/items/{id}/satisfaction-reply" => items::reply_to_satisfaction,
+    // Drafter and approver
+    GET "/queue" => queues::queue,
+    GET "/coordinating" => queues::coordinating,
+    POST "/items/{id}/draft" => items::save_draft,
+    POST "/items/{id}/send-for-review" => items::send_for_review,
+    GET "/review" => queues::review,
+    POST "/items/{id}/approve" => items::approve,
+    POST "/items/{id}/return" => items::return_to_drafting,
+    // Coordinator
+    GET "/triage" => queues::triage,
+    GET "/items" => queues::all,
+    POST "/items/{id}/route" => items::reroute,
+    POST "/items/{id}/coordinating-bodies" => items::add_coordinating_body,
+    POST "/items/{id}/merge" => items::merge,
+    POST "/items/{id}/send-back" => items::send_back,
+    POST "/items/{id}/publish" => items::publish_one,
+    GET "/publish" => queues::to_publish,
+    POST "/publish" => items::publish_selection,
+    POST "/items/{id}/implementation" => items::follow_implementation,
+    // Administrator and coordinator: the outbox
+    GET "/outbox" => outbox::list,
+    POST "/outbox/resend-failed" => outbox::resend_failed,
+    POST "/outbox/{id}/resend" => outbox::resend,
+    POST "/account/notices" => auth::set_notices,
+    // Accounts by email (invitations, forgotten passwords)
+    GET "/invite/{token}" => accounts::invite_form,
+    POST "/invite/{token}" => accounts::accept_invite,
+    GET "/password/forgot" => accounts::forgot_form,
+    POST "/password/forgot" => accounts::forgot,
+    GET "/password/reset/{token}" => accounts::reset_form,
+    POST "/password/reset/{token}" => accounts::reset_password,
+    GET "/admin/users/import" => accounts::import_form,
+    POST "/admin/users/import" => accounts::import,
+    // Administrator ("new" before "{id}", which would otherwise match it)
+    GET "/admin/users" => admin::users,
+    GET "/admin/users/new" => admin::new_user,
+    POST "/admin/users" => admin::create_user,
+    GET "/admin/users/{id}" => admin::edit_user,
+    POST "/admin/users/{id}" => admin::update_user,
+    POST "/admin/users/{id}/second-factor/reset" => second_factor::reset,
+    GET "/admin/second-factor" => second_factor::admin_page,
+    POST "/admin/second-factor" => second_factor::set_policy,
+    GET "/admin/bodies" => admin::bodies,
+    GET "/admin/bodies/new" => admin::new_body,
+    POST "/admin/bodies" => admin::create_body,
+    GET "/admin/bodies/{id}" => admin::edit_body,
+    POST "/admin/bodies/{id}" => admin::update_body,
+    GET "/admin/fields" => admin::fields,
+    GET "/admin/fields/new" => admin::new_field,
+    POST "/admin/fields" => admin::create_field,
+    GET "/admin/fields/{id}" => admin::edit_field,
+    POST "/admin/fields/{id}" => admin::update_field,
+    GET "/admin/conferences" => admin::conferences,
+    GET "/admin/conferences/new" => admin::new_conference,
+    POST "/admin/conferences" => admin::create_conference,
+    GET "/admin/conferences/{id}" => admin::edit_conference,
+    POST "/admin/conferences/{id}" => admin::update_conference,
 }

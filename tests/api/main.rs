@@ -12,6 +12,7 @@ mod journey;
 mod lists;
 mod mail;
 mod mail_templates;
+mod matrix;
 mod second_factor;
 mod security;
 mod sessions;
