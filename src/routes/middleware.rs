@@ -14,21 +14,32 @@ use crate::auth::session::{cookie_name, Visit};
 use crate::error::{AppError, ErrorPage};
 use crate::routes::AppState;
 
+/// Hands the request on to the handler unchanged.
+pub(super) async fn pass(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The application state, from a middleware's request.
+pub(super) fn app_state(req: &ServiceRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected("app state missing".into()))
+}
+
 /// Loads the visitor's session (if any) into the request before the handler runs.
 pub async fn load_session(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     if req.path().starts_with("/static/") {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return pass(req, next).await;
     }
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::Unexpected("app state missing".into()))?;
+    let state = app_state(&req)?;
     let cookie_id = req
         .cookie(cookie_name(&state.config))
         .map(|c| c.value().to_owned());
@@ -48,9 +59,7 @@ pub async fn load_session(
     .await
     .map_err(AppError::from)??;
     req.extensions_mut().insert(visit);
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
+    pass(req, next).await
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site.
@@ -65,9 +74,7 @@ pub async fn refuse_cross_site(
     if !allowed {
         return Err(AppError::CsrfRejected.into());
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
+    pass(req, next).await
 }
 
 /// Turns an error response into a page with the layout, in the user's language.
