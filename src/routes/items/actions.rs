@@ -91,6 +91,21 @@ pub(super) async fn act_on_text<E: Into<AppError> + Send + 'static>(
     .await
 }
 
+/// Runs an action that takes a required comment of the usual length, typed into
+/// `field` (the text as typed).
+pub(super) async fn act_on_comment<E: Into<AppError> + Send + 'static>(
+    state: &AppState,
+    current: &CurrentUser,
+    id: ItemId,
+    (field, raw): (&'static str, &str),
+    flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &Actor, String) -> Result<(), E> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    let lang = current.visit.lang;
+    let input = checked_text(&state.renderer, lang, field, raw, true, COMMENT_MAX_CHARS);
+    act_on_text(state, current, id, input, flash_key, work).await
+}
+
 /// A form with one text.
 #[derive(Debug, Deserialize)]
 pub struct TextForm {
@@ -110,19 +125,11 @@ pub async fn withdraw(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "withdraw_reason",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
+    act_on_comment(
         &state,
         &current,
         id,
-        input,
+        ("withdraw_reason", &form.text),
         "flash_withdrawn",
         move |conn, actor, reason| workflow::withdraw(conn, actor, id, &reason, now()),
     )
@@ -186,19 +193,11 @@ pub async fn add_note(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "note",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
+    act_on_comment(
         &state,
         &current,
         id,
-        input,
+        ("note", &form.text),
         "flash_note_added",
         move |conn, actor, note| workflow::add_note(conn, actor, id, &note, now()),
     )
@@ -213,19 +212,11 @@ pub async fn reply_to_satisfaction(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "satisfaction_reply",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
+    act_on_comment(
         &state,
         &current,
         id,
-        input,
+        ("satisfaction_reply", &form.text),
         "flash_reply_sent",
         move |conn, actor, reply| workflow::reply_to_satisfaction(conn, actor, id, &reply, now()),
     )
@@ -327,19 +318,11 @@ pub async fn return_to_drafting(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "review_comment",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
+    act_on_comment(
         &state,
         &current,
         id,
-        input,
+        ("review_comment", &form.text),
         "flash_returned",
         move |conn, actor, comment| workflow::return_to_drafting(conn, actor, id, &comment, now()),
     )

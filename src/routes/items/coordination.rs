@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::actions::{act, act_on_text, checked_text, EmptyForm, TextForm};
+use super::actions::{act, act_on_comment, act_on_text, checked_text, EmptyForm, TextForm};
 use super::show::item_page;
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
@@ -130,19 +130,11 @@ pub async fn send_back(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "send_back_comment",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
+    act_on_comment(
         &state,
         &current,
         id,
-        input,
+        ("send_back_comment", &form.text),
         "flash_sent_back",
         move |conn, actor, comment| workflow::send_back(conn, actor, id, &comment, now()),
     )
