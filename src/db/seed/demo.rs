@@ -171,6 +171,41 @@ enum Stage {
 /// The two people of a body who answer: the drafter and the approver.
 type Answerers<'a> = (&'a Actor, &'a Actor);
 
+/// The Organizing Committee's demo answers: the item's index, the text, drafted
+/// how many days ago, and how far it goes.
+const ORGANIZING_ANSWERS: [(usize, &str, i64, Stage); 5] = [
+    (
+        0,
+        "Ban Tổ chức Tỉnh ủy tiếp thu và sẽ ban hành hướng dẫn trong quý III/2023.",
+        30,
+        Stage::Published,
+    ),
+    (
+        6,
+        "Ban Tổ chức sẽ tham mưu chính sách đãi ngộ trong năm 2024.",
+        20,
+        Stage::Published,
+    ),
+    (
+        7,
+        "Tỉnh sẽ tiếp tục luân chuyển cán bộ trẻ theo kế hoạch.",
+        8,
+        Stage::Approved,
+    ),
+    (
+        8,
+        "Dự kiến mở 3 lớp bồi dưỡng kỹ năng số.",
+        5,
+        Stage::InReview,
+    ),
+    (
+        10,
+        "Bản nháp: sẽ trình Ban Thường vụ Tỉnh ủy ban hành quy định mới.",
+        3,
+        Stage::Drafted,
+    ),
+];
+
 /// Walks an answer from its draft `days` ago, one step a day, as far as `stage`;
 /// the coordinator publishes.
 fn answer(
@@ -261,79 +296,32 @@ pub fn demo_data(
         ids.push(submitted.item);
     }
     let later = |days: i64| now - Duration::days(days);
-    // Item 1: answered, published and rated.
-    answer(
-        conn,
-        organizing,
-        &coordinator,
-        ids[0],
-        "Ban Tổ chức Tỉnh ủy tiếp thu và sẽ ban hành hướng dẫn trong quý III/2023.",
-        (30, Stage::Published),
-        now,
-    )?;
+    // Items 1 and 7 published (1 then rated, 7 under way), 8 approved, 9 in
+    // review, 11 being drafted with an internal note.
+    for (index, text, days, stage) in ORGANIZING_ANSWERS {
+        answer(
+            conn,
+            organizing,
+            &coordinator,
+            ids[index],
+            text,
+            (days, stage),
+            now,
+        )?;
+    }
+    let rating = "Cảm ơn Ban.";
     workflow::rate(
         conn,
         &delegate,
         ids[0],
         Satisfaction::Satisfied,
-        "Cảm ơn Ban.",
+        rating,
         later(26),
     )?;
-    // Item 7: published, implementation under way.
-    answer(
-        conn,
-        organizing,
-        &coordinator,
-        ids[6],
-        "Ban Tổ chức sẽ tham mưu chính sách đãi ngộ trong năm 2024.",
-        (20, Stage::Published),
-        now,
-    )?;
-    workflow::follow_implementation(
-        conn,
-        &coordinator,
-        ids[6],
-        false,
-        "Đang xây dựng đề án.",
-        later(10),
-    )?;
-    // Item 8: approved, waiting for publication.
-    answer(
-        conn,
-        organizing,
-        &coordinator,
-        ids[7],
-        "Tỉnh sẽ tiếp tục luân chuyển cán bộ trẻ theo kế hoạch.",
-        (8, Stage::Approved),
-        now,
-    )?;
-    // Item 9: in review.
-    answer(
-        conn,
-        organizing,
-        &coordinator,
-        ids[8],
-        "Dự kiến mở 3 lớp bồi dưỡng kỹ năng số.",
-        (5, Stage::InReview),
-        now,
-    )?;
-    // Item 11: being drafted, with an internal note.
-    answer(
-        conn,
-        organizing,
-        &coordinator,
-        ids[10],
-        "Bản nháp: sẽ trình Ban Thường vụ Tỉnh ủy ban hành quy định mới.",
-        (3, Stage::Drafted),
-        now,
-    )?;
-    workflow::add_note(
-        conn,
-        &drafter,
-        ids[10],
-        "Cần xin ý kiến Ủy ban Kiểm tra.",
-        later(3),
-    )?;
+    let progress = "Đang xây dựng đề án.";
+    workflow::follow_implementation(conn, &coordinator, ids[6], false, progress, later(10))?;
+    let note = "Cần xin ý kiến Ủy ban Kiểm tra.";
+    workflow::add_note(conn, &drafter, ids[10], note, later(3))?;
     // Item 2: withdrawn by the delegate.
     workflow::withdraw(
         conn,

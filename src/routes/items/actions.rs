@@ -106,6 +106,42 @@ pub(super) async fn act_on_comment<E: Into<AppError> + Send + 'static>(
     act_on_text(state, current, id, input, flash_key, work).await
 }
 
+/// Handlers that take one required comment and run one workflow step with it:
+/// `name: "field", "flash key", step;` each.
+macro_rules! comment_actions {
+    ($($(#[$doc:meta])* $name:ident: $field:literal, $flash:literal, $step:path;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            current: CurrentUser,
+            path: web::Path<i32>,
+            CsrfForm(form): CsrfForm<TextForm>,
+        ) -> Result<HttpResponse, AppError> {
+            let id = ItemId(path.into_inner());
+            let text = ($field, form.text.as_str());
+            act_on_comment(&state, &current, id, text, $flash, move |conn, actor, text| {
+                $step(conn, actor, id, &text, now())
+            })
+            .await
+        }
+    )*};
+}
+pub(super) use comment_actions;
+
+comment_actions! {
+    /// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
+    withdraw: "withdraw_reason", "flash_withdrawn", workflow::withdraw;
+
+    /// `POST /items/{id}/notes`: an internal note.
+    add_note: "note", "flash_note_added", workflow::add_note;
+
+    /// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
+    reply_to_satisfaction: "satisfaction_reply", "flash_reply_sent", workflow::reply_to_satisfaction;
+
+    /// `POST /items/{id}/return`: the approver returns the draft with a comment.
+    return_to_drafting: "review_comment", "flash_returned", workflow::return_to_drafting;
+}
+
 /// A form with one text.
 #[derive(Debug, Deserialize)]
 pub struct TextForm {
@@ -116,25 +152,6 @@ pub struct TextForm {
 /// An empty form (the CSRF token only).
 #[derive(Debug, Deserialize)]
 pub struct EmptyForm {}
-
-/// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act_on_comment(
-        &state,
-        &current,
-        id,
-        ("withdraw_reason", &form.text),
-        "flash_withdrawn",
-        move |conn, actor, reason| workflow::withdraw(conn, actor, id, &reason, now()),
-    )
-    .await
-}
 
 /// The satisfaction form.
 #[derive(Debug, Deserialize)]
@@ -181,44 +198,6 @@ pub async fn rate(
             let level = level.map_err(|_| AppError::Conflict("error_choose_satisfaction"))?;
             Ok::<_, AppError>(workflow::rate(conn, actor, id, level, &comment, now())?)
         },
-    )
-    .await
-}
-
-/// `POST /items/{id}/notes`: an internal note.
-pub async fn add_note(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act_on_comment(
-        &state,
-        &current,
-        id,
-        ("note", &form.text),
-        "flash_note_added",
-        move |conn, actor, note| workflow::add_note(conn, actor, id, &note, now()),
-    )
-    .await
-}
-
-/// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
-pub async fn reply_to_satisfaction(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act_on_comment(
-        &state,
-        &current,
-        id,
-        ("satisfaction_reply", &form.text),
-        "flash_reply_sent",
-        move |conn, actor, reply| workflow::reply_to_satisfaction(conn, actor, id, &reply, now()),
     )
     .await
 }
@@ -306,25 +285,6 @@ pub async fn approve(
         id,
         "flash_approved",
         move |conn, actor| workflow::approve(conn, actor, id, now()),
-    )
-    .await
-}
-
-/// `POST /items/{id}/return`: the approver returns the draft with a comment.
-pub async fn return_to_drafting(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act_on_comment(
-        &state,
-        &current,
-        id,
-        ("review_comment", &form.text),
-        "flash_returned",
-        move |conn, actor, comment| workflow::return_to_drafting(conn, actor, id, &comment, now()),
     )
     .await
 }

@@ -5,7 +5,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::actions::{act, act_on_comment, act_on_text, checked_text, EmptyForm, TextForm};
+use super::actions::{
+    act, act_on_comment, act_on_text, checked_text, comment_actions, EmptyForm, TextForm,
+};
 use super::show::item_page;
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
@@ -121,24 +123,10 @@ pub async fn add_coordinating_body(
     .await
 }
 
-/// `POST /items/{id}/send-back`: the coordinator returns an approved answer to
-/// its body with comments.
-pub async fn send_back(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act_on_comment(
-        &state,
-        &current,
-        id,
-        ("send_back_comment", &form.text),
-        "flash_sent_back",
-        move |conn, actor, comment| workflow::send_back(conn, actor, id, &comment, now()),
-    )
-    .await
+comment_actions! {
+    /// `POST /items/{id}/send-back`: the coordinator returns an approved answer to
+    /// its body with comments.
+    send_back: "send_back_comment", "flash_sent_back", workflow::send_back;
 }
 
 /// `POST /items/{id}/publish`.
