@@ -142,6 +142,34 @@ comment_actions! {
     return_to_drafting: "review_comment", "flash_returned", workflow::return_to_drafting;
 }
 
+/// Handlers that take no input and run one workflow step: `name: "flash key",
+/// step;` each.
+macro_rules! step_actions {
+    ($($(#[$doc:meta])* $name:ident: $flash:literal, $step:path;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            current: CurrentUser,
+            path: web::Path<i32>,
+            CsrfForm(_): CsrfForm<EmptyForm>,
+        ) -> Result<HttpResponse, AppError> {
+            let id = ItemId(path.into_inner());
+            act(&state, &current, id, $flash, move |conn, actor| {
+                $step(conn, actor, id, now())
+            })
+            .await
+        }
+    )*};
+}
+
+step_actions! {
+    /// `POST /items/{id}/send-for-review`.
+    send_for_review: "flash_sent_for_review", workflow::send_for_review;
+
+    /// `POST /items/{id}/approve`.
+    approve: "flash_approved", workflow::approve;
+}
+
 /// A form with one text.
 #[derive(Debug, Deserialize)]
 pub struct TextForm {
@@ -249,42 +277,6 @@ pub async fn save_draft(
                 workflow::save_draft(conn, actor, id, &answer, now())
             }
         },
-    )
-    .await
-}
-
-/// `POST /items/{id}/send-for-review`.
-pub async fn send_for_review(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act(
-        &state,
-        &current,
-        id,
-        "flash_sent_for_review",
-        move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
-    )
-    .await
-}
-
-/// `POST /items/{id}/approve`.
-pub async fn approve(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act(
-        &state,
-        &current,
-        id,
-        "flash_approved",
-        move |conn, actor| workflow::approve(conn, actor, id, now()),
     )
     .await
 }
