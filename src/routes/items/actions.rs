@@ -161,6 +161,7 @@ macro_rules! step_actions {
         }
     )*};
 }
+pub(super) use step_actions;
 
 step_actions! {
     /// `POST /items/{id}/send-for-review`.
