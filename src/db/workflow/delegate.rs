@@ -24,13 +24,13 @@ pub fn withdraw(
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::Withdraw,
             EventKind::Withdrawn,
             reason,
             now,
         )?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         notify(conn, MailEvent::ItemWithdrawn, id, &delegate, now)
     })
 }

@@ -25,7 +25,7 @@ pub fn send_back(
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::SendBack,
             EventKind::SentBack,
             comment,
@@ -145,7 +145,7 @@ pub fn follow_implementation(
                     EventKind::ImplementationStarted,
                 )
             };
-            step(conn, actor, &item, action, kind, comment, now)?;
+            step(conn, actor, item, action, kind, comment, now)?;
             Ok(())
         },
     )
@@ -167,7 +167,7 @@ pub fn reply_to_satisfaction(
         NewEvent::new(id, actor.user, EventKind::SatisfactionReplied, now)
             .comment(reply)
             .insert(conn)?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         let payload = serde_json::json!({ "reply": reply });
         notify_with(
             conn,

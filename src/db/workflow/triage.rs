@@ -45,7 +45,7 @@ pub fn reroute(
             .bodies(item.lead_body_id, Some(body.0))
             .comment(reason)
             .insert(conn)?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         notify(conn, MailEvent::ItemRerouted, id, &delegate, now)?;
         announce_to_body(conn, id, Some(body.0), now)
     })
@@ -114,7 +114,7 @@ pub fn merge(
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::Merge,
             EventKind::Merged,
             &into.reference,
@@ -135,7 +135,7 @@ pub fn merge(
         NewEvent::new(target, actor.user, EventKind::MergeReceived, now)
             .comment(&note)
             .insert(conn)?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         notify(conn, MailEvent::ItemMerged, id, &delegate, now)
     })
 }
