@@ -56,19 +56,28 @@ pub fn add_revision(
         .get_result(conn)
 }
 
+/// The columns of a [`Revision`], its author's name joined in.
+const REVISION_COLUMNS: (
+    answer_revisions::id,
+    answer_revisions::body_text,
+    answer_revisions::author_id,
+    users::full_name,
+    answer_revisions::created_at,
+) = (
+    answer_revisions::id,
+    answer_revisions::body_text,
+    answer_revisions::author_id,
+    users::full_name,
+    answer_revisions::created_at,
+);
+
 /// Every revision of the item's answer, newest first.
 pub fn revisions(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<Revision>> {
     answer_revisions::table
         .inner_join(users::table)
         .filter(answer_revisions::item_id.eq(item.0))
         .order(answer_revisions::id.desc())
-        .select((
-            answer_revisions::id,
-            answer_revisions::body_text,
-            answer_revisions::author_id,
-            users::full_name,
-            answer_revisions::created_at,
-        ))
+        .select(REVISION_COLUMNS)
         .load(conn)
 }
 
@@ -77,13 +86,7 @@ pub fn revision(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Revision
     answer_revisions::table
         .inner_join(users::table)
         .filter(answer_revisions::id.eq(id))
-        .select((
-            answer_revisions::id,
-            answer_revisions::body_text,
-            answer_revisions::author_id,
-            users::full_name,
-            answer_revisions::created_at,
-        ))
+        .select(REVISION_COLUMNS)
         .first(conn)
         .optional()
 }
@@ -94,13 +97,7 @@ pub fn latest_revision(conn: &mut DbConnection, item: ItemId) -> QueryResult<Opt
         .inner_join(users::table)
         .filter(answer_revisions::item_id.eq(item.0))
         .order(answer_revisions::id.desc())
-        .select((
-            answer_revisions::id,
-            answer_revisions::body_text,
-            answer_revisions::author_id,
-            users::full_name,
-            answer_revisions::created_at,
-        ))
+        .select(REVISION_COLUMNS)
         .first(conn)
         .optional()
 }

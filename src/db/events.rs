@@ -2,119 +2,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
 use super::schema::{item_events, users};
 use super::DbConnection;
+pub use crate::domain::EventKind;
 use crate::domain::{ItemId, ItemStatus, UserId};
-
-/// What happened to an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// The delegate filed it.
-    Submitted,
-    /// It entered a body's queue.
-    Routed,
-    /// The coordinator moved it to another body.
-    Rerouted,
-    /// A body was asked to coordinate.
-    CoordinatingBodyAdded,
-    /// A revision of the answer was saved.
-    DraftSaved,
-    /// The draft went to the approver.
-    SentForReview,
-    /// The approver approved the draft.
-    Approved,
-    /// The approver returned the draft.
-    Returned,
-    /// The coordinator sent an approved answer back for more work.
-    SentBack,
-    /// The answer was published.
-    Published,
-    /// The delegate withdrew it.
-    Withdrawn,
-    /// It was merged into another item.
-    Merged,
-    /// Another item was merged into it.
-    MergeReceived,
-    /// Implementation started.
-    ImplementationStarted,
-    /// Implementation finished.
-    ImplementationDone,
-    /// The delegate rated the answer.
-    SatisfactionGiven,
-    /// The answer's mail reached the delegate's mail server.
-    AnswerEmailed,
-    /// Staff replied to the delegate's satisfaction comment.
-    SatisfactionReplied,
-}
-
-impl EventKind {
-    /// Every kind of step.
-    pub const ALL: [EventKind; 18] = [
-        EventKind::Submitted,
-        EventKind::Routed,
-        EventKind::Rerouted,
-        EventKind::CoordinatingBodyAdded,
-        EventKind::DraftSaved,
-        EventKind::SentForReview,
-        EventKind::Approved,
-        EventKind::Returned,
-        EventKind::SentBack,
-        EventKind::Published,
-        EventKind::Withdrawn,
-        EventKind::Merged,
-        EventKind::MergeReceived,
-        EventKind::ImplementationStarted,
-        EventKind::ImplementationDone,
-        EventKind::SatisfactionGiven,
-        EventKind::AnswerEmailed,
-        EventKind::SatisfactionReplied,
-    ];
-
-    /// The stable name stored in the database and the locale key suffix.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Submitted => "submitted",
-            EventKind::Routed => "routed",
-            EventKind::Rerouted => "rerouted",
-            EventKind::CoordinatingBodyAdded => "coordinating_body_added",
-            EventKind::DraftSaved => "draft_saved",
-            EventKind::SentForReview => "sent_for_review",
-            EventKind::Approved => "approved",
-            EventKind::Returned => "returned",
-            EventKind::SentBack => "sent_back",
-            EventKind::Published => "published",
-            EventKind::Withdrawn => "withdrawn",
-            EventKind::Merged => "merged",
-            EventKind::MergeReceived => "merge_received",
-            EventKind::ImplementationStarted => "implementation_started",
-            EventKind::ImplementationDone => "implementation_done",
-            EventKind::SatisfactionGiven => "satisfaction_given",
-            EventKind::AnswerEmailed => "answer_emailed",
-            EventKind::SatisfactionReplied => "satisfaction_replied",
-        }
-    }
-
-    /// Whether the delegate sees this step on their item's timeline. Internal
-    /// drafting steps stay inside the body.
-    pub fn visible_to_delegate(self) -> bool {
-        matches!(
-            self,
-            EventKind::Submitted
-                | EventKind::Routed
-                | EventKind::Rerouted
-                | EventKind::Published
-                | EventKind::Withdrawn
-                | EventKind::Merged
-                | EventKind::ImplementationStarted
-                | EventKind::ImplementationDone
-                | EventKind::SatisfactionGiven
-                | EventKind::AnswerEmailed
-                | EventKind::SatisfactionReplied
-        )
-    }
-}
 
 /// A step to record.
 #[derive(Debug, Clone)]
@@ -140,16 +32,16 @@ pub struct NewEvent {
 }
 
 /// A timeline entry with the actor's name.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable)]
 pub struct TimelineEntry {
     /// Row id.
     pub id: i32,
-    /// Kind name.
-    pub kind: String,
+    /// What happened.
+    pub kind: EventKind,
     /// State before.
-    pub from_status: Option<String>,
+    pub from_status: Option<ItemStatus>,
     /// State after.
-    pub to_status: Option<String>,
+    pub to_status: Option<ItemStatus>,
     /// Body before.
     pub from_body_id: Option<i32>,
     /// Body after.
@@ -214,7 +106,7 @@ impl NewEvent {
             .values((
                 item_events::item_id.eq(self.item.0),
                 item_events::actor_id.eq(self.actor.map(|a| a.0)),
-                item_events::kind.eq(self.kind.as_str()),
+                item_events::kind.eq(self.kind),
                 item_events::from_status.eq(self.from_status),
                 item_events::to_status.eq(self.to_status),
                 item_events::from_body_id.eq(self.from_body),
@@ -239,10 +131,9 @@ pub fn timeline(
         .filter(item_events::item_id.eq(item.0))
         .into_boxed();
     if delegate_view {
-        let shown: Vec<&'static str> = EventKind::ALL
+        let shown: Vec<EventKind> = EventKind::ALL
             .into_iter()
             .filter(|kind| kind.visible_to_delegate())
-            .map(EventKind::as_str)
             .collect();
         query = query.filter(item_events::kind.eq_any(shown));
     }

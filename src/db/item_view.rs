@@ -14,17 +14,17 @@ use crate::db::workflow;
 use crate::db::DbConnection;
 use crate::db::StoreError;
 use crate::domain::Lang;
-use crate::domain::{Abilities, Actor, FieldId, ItemId, Operation, Role, UserId};
+use crate::domain::{Abilities, Actor, FieldId, ItemId, ItemStatus, Operation, Role, UserId};
 
 /// A timeline entry with its names resolved for display.
 #[derive(Debug, Serialize)]
 pub struct TimelineLine {
-    /// What happened (an event kind).
-    pub kind: String,
-    /// The status before, if it changed.
-    pub from_status: Option<String>,
-    /// The status after, if it changed.
-    pub to_status: Option<String>,
+    /// What happened (an event kind's stored name, the template's locale key).
+    pub kind: &'static str,
+    /// The status before, if it changed (its stored name).
+    pub from_status: Option<&'static str>,
+    /// The status after, if it changed (its stored name).
+    pub to_status: Option<&'static str>,
     /// The body before a re-routing.
     pub from_body: Option<String>,
     /// The body after a re-routing.
@@ -113,9 +113,9 @@ pub fn load_view(
             } else {
                 None
             },
-            kind: e.kind,
-            from_status: e.from_status,
-            to_status: e.to_status,
+            kind: e.kind.as_str(),
+            from_status: e.from_status.map(ItemStatus::as_str),
+            to_status: e.to_status.map(ItemStatus::as_str),
             comment: e.comment,
             at: e.created_at,
         })

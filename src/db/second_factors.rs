@@ -73,7 +73,7 @@ impl SecondFactor {
         step: i64,
         recovery_hashes: &[String],
         now: NaiveDateTime,
-    ) -> Result<bool, crate::error::AppError> {
+    ) -> Result<bool, super::StoreError> {
         super::write_transaction(conn, |conn| {
             let claimed = diesel::update(
                 second_factors::table

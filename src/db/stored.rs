@@ -12,7 +12,9 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
-use crate::domain::{ItemStatus, MailEvent, MailStatus, Role, Satisfaction, TokenPurpose};
+use crate::domain::{
+    EventKind, ItemStatus, MailEvent, MailStatus, Role, Satisfaction, TokenPurpose,
+};
 
 /// Reads a stored name into `T`, logging a name `T` does not know.
 fn parse_stored<T>(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<T>
@@ -68,6 +70,7 @@ macro_rules! stored_as_text {
 }
 
 stored_as_text!(
+    EventKind => StoredEventKind,
     ItemStatus => StoredItemStatus,
     Role => StoredRole,
     Satisfaction => StoredSatisfaction,

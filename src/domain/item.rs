@@ -3,7 +3,6 @@
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
-use std::str::FromStr;
 
 /// Longest title a delegate may give, in characters. (The proposal limits are
 /// `u64` because `validator`'s length rule takes them so.)
@@ -65,16 +64,6 @@ impl Satisfaction {
     }
 }
 
-impl FromStr for Satisfaction {
-    type Err = super::UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Satisfaction::ALL
-            .into_iter()
-            .find(|level| level.as_str() == s)
-            .ok_or_else(|| super::UnknownName::new("satisfaction", s))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,13 +83,5 @@ mod tests {
             .unwrap();
         let due = deadline(submitted, 30);
         assert_eq!(due.to_string(), "2023-06-19 09:30:00");
-    }
-
-    #[test]
-    fn satisfaction_levels_round_trip() {
-        for level in Satisfaction::ALL {
-            assert_eq!(level.as_str().parse::<Satisfaction>().unwrap(), level);
-        }
-        assert!("meh".parse::<Satisfaction>().is_err());
     }
 }

@@ -1,9 +1,6 @@
 //! Mails as plain values: why one is sent, and where it stands in the outbox.
 
 use serde::Serialize;
-use std::str::FromStr;
-
-use super::UnknownName;
 
 /// Why an email is sent; each has templates under `templates/emails/<name>/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -155,41 +152,9 @@ impl MailStatus {
     }
 }
 
-impl FromStr for MailEvent {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MailEvent::ALL
-            .into_iter()
-            .find(|event| event.as_str() == s)
-            .ok_or_else(|| UnknownName::new("mail event", s))
-    }
-}
-
-impl FromStr for MailStatus {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MailStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownName::new("mail status", s))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mail_names_round_trip_and_unknown_names_are_refused() {
-        for event in MailEvent::ALL {
-            assert_eq!(event.as_str().parse::<MailEvent>().unwrap(), event);
-        }
-        for status in MailStatus::ALL {
-            assert_eq!(status.as_str().parse::<MailStatus>().unwrap(), status);
-        }
-        assert!("spam".parse::<MailEvent>().is_err());
-        assert!("lost".parse::<MailStatus>().is_err());
-    }
 
     #[test]
     fn every_staff_notice_can_be_muted_and_no_other_mail_can() {

@@ -1,7 +1,6 @@
 //! Who a user is on the desk, and which body they belong to.
 
 use serde::Serialize;
-use std::str::FromStr;
 
 /// A user's role. Staff roles (drafter, approver, coordinator) always belong to a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -51,32 +50,9 @@ impl Role {
     }
 }
 
-/// A role name that is not one of ours.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown role {0:?}")]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn role_names_round_trip_and_unknown_names_are_refused() {
-        for role in Role::ALL {
-            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
-        }
-        assert!("superuser".parse::<Role>().is_err());
-    }
 
     #[test]
     fn only_staff_roles_need_a_body() {

@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 use std::fmt;
-use std::str::FromStr;
 
 /// Where an item stands in its life, from submission to implementation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -163,21 +162,6 @@ impl fmt::Display for ItemStatus {
     }
 }
 
-/// A status name that is not one of ours.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown item status {0:?}")]
-pub struct UnknownStatus(pub String);
-
-impl FromStr for ItemStatus {
-    type Err = UnknownStatus;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ItemStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownStatus(s.to_owned()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,13 +257,5 @@ mod tests {
             .filter(|s| s.is_answered())
             .collect();
         assert_eq!(accepting, vec![S::Published, S::InProgress, S::Done]);
-    }
-
-    #[test]
-    fn status_names_round_trip_through_text() {
-        for status in ItemStatus::ALL {
-            assert_eq!(status.as_str().parse::<ItemStatus>().unwrap(), status);
-        }
-        assert!("shipped".parse::<ItemStatus>().is_err());
     }
 }

@@ -3,9 +3,8 @@
 
 use chrono::Duration;
 use serde::Serialize;
-use std::str::FromStr;
 
-use super::{MailEvent, UnknownName};
+use super::MailEvent;
 
 /// What a token lets its holder do: set the first password of an invited account,
 /// or a new one after forgetting it.
@@ -56,27 +55,4 @@ impl TokenPurpose {
 impl TokenPurpose {
     /// Every purpose.
     pub const ALL: [TokenPurpose; 2] = [TokenPurpose::Invitation, TokenPurpose::PasswordReset];
-}
-
-impl FromStr for TokenPurpose {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        TokenPurpose::ALL
-            .into_iter()
-            .find(|purpose| purpose.as_str() == s)
-            .ok_or_else(|| UnknownName::new("token purpose", s))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn purposes_round_trip_and_unknown_names_are_refused() {
-        for purpose in TokenPurpose::ALL {
-            assert_eq!(purpose.as_str().parse::<TokenPurpose>().unwrap(), purpose);
-        }
-        assert!("admin".parse::<TokenPurpose>().is_err());
-    }
 }

@@ -17,6 +17,22 @@ use crate::routes::AppState;
 
 /// The cookie that remembers the language of a visitor without a session.
 pub const LANGUAGE_COOKIE: &str = "lang";
+/// Hands the request on to the handler unchanged.
+pub(super) async fn pass(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The application state, from a middleware's request.
+pub(super) fn app_state(req: &ServiceRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected("app state missing".into()))
+}
 
 /// Loads the visitor's session (if any) into the request before the handler runs.
 /// A visitor without one gets a signed anonymous CSRF token (cookie, no database
@@ -26,15 +42,9 @@ pub async fn load_session(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     if req.path().starts_with("/static/") {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
+        return pass(req, next).await;
     }
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::Unexpected("app state missing".into()))?;
+    let state = app_state(&req)?;
     let facts = RequestFacts {
         cookie_id: req
             .cookie(cookie_name(&state.config))
@@ -103,9 +113,7 @@ pub async fn refuse_cross_site(
     if !allowed {
         return Err(AppError::CsrfRejected.into());
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
+    pass(req, next).await
 }
 
 /// Turns an error response into a page with the layout, in the user's language.

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use crate::db::answers;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::{Item, Scope};
-use crate::db::{DbConnection, StoreError};
+use crate::db::{write_transaction, DbConnection, StoreError};
 use crate::domain::{Action, Actor, ItemId, ItemStatus, Operation, Relation};
 
 /// Loads an item the actor may see and checks they may perform `operation` on it.
@@ -26,6 +26,21 @@ pub fn load_for(
     } else {
         Err(StoreError::Forbidden)
     }
+}
+
+/// One change to an item in its own transaction: the item as [`load_for`] gives
+/// it, then `work` on it (again, should SQLite make the transaction retry).
+pub(super) fn change_item<T>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: ItemId,
+    operation: Operation,
+    mut work: impl FnMut(&mut DbConnection, &Item) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    write_transaction(conn, |conn| {
+        let (item, _) = load_for(conn, actor, id, operation)?;
+        work(conn, &item)
+    })
 }
 
 /// How `actor` stands to `item`.

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::access::{load_for, step};
+use super::access::{change_item, step};
 use super::notices::{delegate_of, notify};
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::schema::items;
-use crate::db::{write_transaction, ConflictKind, DbConnection, StoreError};
+use crate::db::{ConflictKind, DbConnection, StoreError};
 use crate::domain::{Action, Actor, ItemId, MailEvent, Operation, Satisfaction};
 
 /// The delegate takes their item back, with a reason, before drafting starts. The
@@ -20,18 +20,17 @@ pub fn withdraw(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Withdraw)?;
+    change_item(conn, actor, id, Operation::Withdraw, |conn, item| {
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::Withdraw,
             EventKind::Withdrawn,
             reason,
             now,
         )?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         notify(conn, MailEvent::ItemWithdrawn, id, &delegate, now)
     })
 }
@@ -45,8 +44,7 @@ pub fn rate(
     comment: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Rate)?;
+    change_item(conn, actor, id, Operation::Rate, |conn, item| {
         if !item.status.is_answered() {
             return Err(StoreError::Conflict(ConflictKind::Transition));
         }

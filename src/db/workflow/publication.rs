@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::access::{load_for, step};
+use super::access::{change_item, load_for, step};
 use super::notices::{delegate_of, notify, notify_with, staff_except};
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::Item;
@@ -21,12 +21,11 @@ pub fn send_back(
     comment: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Publish)?;
+    change_item(conn, actor, id, Operation::Publish, |conn, item| {
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::SendBack,
             EventKind::SentBack,
             comment,
@@ -129,22 +128,27 @@ pub fn follow_implementation(
     comment: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::FollowImplementation)?;
-        let (action, kind) = if done {
-            (
-                Action::CompleteImplementation,
-                EventKind::ImplementationDone,
-            )
-        } else {
-            (
-                Action::StartImplementation,
-                EventKind::ImplementationStarted,
-            )
-        };
-        step(conn, actor, &item, action, kind, comment, now)?;
-        Ok(())
-    })
+    change_item(
+        conn,
+        actor,
+        id,
+        Operation::FollowImplementation,
+        |conn, item| {
+            let (action, kind) = if done {
+                (
+                    Action::CompleteImplementation,
+                    EventKind::ImplementationDone,
+                )
+            } else {
+                (
+                    Action::StartImplementation,
+                    EventKind::ImplementationStarted,
+                )
+            };
+            step(conn, actor, item, action, kind, comment, now)?;
+            Ok(())
+        },
+    )
 }
 
 /// Staff (the coordinator, or the lead or a coordinating body) reply to the
@@ -156,15 +160,14 @@ pub fn reply_to_satisfaction(
     reply: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::AddNote)?;
+    change_item(conn, actor, id, Operation::AddNote, |conn, item| {
         if item.satisfaction.is_none() {
             return Err(StoreError::Conflict(ConflictKind::NoSatisfaction));
         }
         NewEvent::new(id, actor.user, EventKind::SatisfactionReplied, now)
             .comment(reply)
             .insert(conn)?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         let payload = serde_json::json!({ "reply": reply });
         notify_with(
             conn,

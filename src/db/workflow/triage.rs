@@ -4,13 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::access::{load_for, step};
+use super::access::{change_item, load_for, step};
 use super::notices::{announce_to_body, delegate_of, notify, staff_except};
 use crate::db::answers;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::Item;
 use crate::db::schema::items;
-use crate::db::{write_transaction, ConflictKind, DbConnection, StoreError};
+use crate::db::{ConflictKind, DbConnection, StoreError};
 use crate::domain::{Action, Actor, BodyId, ItemId, ItemStatus, MailEvent, Operation, Role};
 
 /// Routes an unrouted item, or re-routes one, to `body` with a reason. Drafting
@@ -23,8 +23,7 @@ pub fn reroute(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Triage)?;
+    change_item(conn, actor, id, Operation::Triage, |conn, item| {
         if item.lead_body_id == Some(body.0) {
             return Err(StoreError::Conflict(ConflictKind::SameBody));
         }
@@ -46,7 +45,7 @@ pub fn reroute(
             .bodies(item.lead_body_id, Some(body.0))
             .comment(reason)
             .insert(conn)?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         notify(conn, MailEvent::ItemRerouted, id, &delegate, now)?;
         announce_to_body(conn, id, Some(body.0), now)
     })
@@ -61,8 +60,7 @@ pub fn add_coordinating_body(
     body: BodyId,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Triage)?;
+    change_item(conn, actor, id, Operation::Triage, |conn, item| {
         if !item.status.is_open() || item.lead_body_id == Some(body.0) {
             return Err(StoreError::Conflict(ConflictKind::SameBody));
         }
@@ -90,8 +88,7 @@ pub fn add_note(
     text: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        load_for(conn, actor, id, Operation::AddNote)?;
+    change_item(conn, actor, id, Operation::AddNote, |conn, _| {
         answers::add_note(conn, id, actor.user, text, now)?;
         Ok(())
     })
@@ -106,8 +103,7 @@ pub fn merge(
     comment: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Triage)?;
+    change_item(conn, actor, id, Operation::Triage, |conn, item| {
         if id == target {
             return Err(StoreError::Conflict(ConflictKind::MergeSelf));
         }
@@ -118,7 +114,7 @@ pub fn merge(
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::Merge,
             EventKind::Merged,
             &into.reference,
@@ -139,7 +135,7 @@ pub fn merge(
         NewEvent::new(target, actor.user, EventKind::MergeReceived, now)
             .comment(&note)
             .insert(conn)?;
-        let delegate = delegate_of(conn, &item)?;
+        let delegate = delegate_of(conn, item)?;
         notify(conn, MailEvent::ItemMerged, id, &delegate, now)
     })
 }

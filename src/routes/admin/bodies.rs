@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::form::{commit, form_page, saved, tick, ticked, updated, valid_code, Area};
+use super::form::{
+    commit, edit_page, form_page, new_page, saved, tick, ticked, updated, valid_code, Area,
+};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::{Body, BodyForm};
 use crate::db::fields::Field;
@@ -71,15 +73,7 @@ pub async fn new_body(
         active: tick(true),
         ..Default::default()
     };
-    form_page(
-        &state,
-        &current,
-        Area::Bodies,
-        None,
-        &form,
-        &FormErrors::default(),
-    )
-    .await
+    new_page(&state, &current, Area::Bodies, &form).await
 }
 
 /// `POST /admin/bodies`.
@@ -98,18 +92,9 @@ pub async fn edit_body(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = BodyId(path.into_inner());
-    let body = with_db(&state.pool, move |conn| {
-        Body::find(conn, id)?.ok_or(AppError::NotFound)
+    edit_page::<_, BodyInput>(&state, &current, Area::Bodies, id.0, move |conn| {
+        Body::find(conn, id)
     })
-    .await?;
-    form_page(
-        &state,
-        &current,
-        Area::Bodies,
-        Some(id.0),
-        &BodyInput::from(&body),
-        &FormErrors::default(),
-    )
     .await
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::form::{commit, form_page, saved, tick, ticked, updated, Area};
+use super::form::{commit, edit_page, form_page, new_page, saved, tick, ticked, updated, Area};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::conferences::{Conference, ConferenceForm};
 use crate::domain::reference::ReferencePrefix;
@@ -92,15 +92,7 @@ pub async fn new_conference(
         reference_prefix: prefix.as_str().to_owned(),
         ..Default::default()
     };
-    form_page(
-        &state,
-        &current,
-        Area::Conferences,
-        None,
-        &form,
-        &FormErrors::default(),
-    )
-    .await
+    new_page(&state, &current, Area::Conferences, &form).await
 }
 
 /// `POST /admin/conferences`.
@@ -119,19 +111,9 @@ pub async fn edit_conference(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = ConferenceId(path.into_inner());
-    let conference = with_db(&state.pool, move |conn| {
-        Conference::find(conn, id)?.ok_or(AppError::NotFound)
+    edit_page::<_, ConferenceInput>(&state, &current, Area::Conferences, id.0, move |conn| {
+        Conference::find(conn, id)
     })
-    .await?;
-    let form = ConferenceInput::from(&conference);
-    form_page(
-        &state,
-        &current,
-        Area::Conferences,
-        Some(id.0),
-        &form,
-        &FormErrors::default(),
-    )
     .await
 }
 

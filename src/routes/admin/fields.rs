@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use tera::Context;
 use validator::Validate;
 
-use super::form::{chosen_body, commit, form_page, saved, tick, ticked, updated, valid_code, Area};
+use super::form::{
+    chosen_body, commit, edit_page, form_page, new_page, saved, tick, ticked, updated, valid_code,
+    Area,
+};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
 use crate::db::fields::{Field, FieldForm};
@@ -113,15 +116,7 @@ pub async fn new_field(
         active: tick(true),
         ..Default::default()
     };
-    form_page(
-        &state,
-        &current,
-        Area::Fields,
-        None,
-        &form,
-        &FormErrors::default(),
-    )
-    .await
+    new_page(&state, &current, Area::Fields, &form).await
 }
 
 /// `POST /admin/fields`.
@@ -140,18 +135,9 @@ pub async fn edit_field(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = FieldId(path.into_inner());
-    let field = with_db(&state.pool, move |conn| {
-        Field::find(conn, id)?.ok_or(AppError::NotFound)
+    edit_page::<_, FieldInput>(&state, &current, Area::Fields, id.0, move |conn| {
+        Field::find(conn, id)
     })
-    .await?;
-    form_page(
-        &state,
-        &current,
-        Area::Fields,
-        Some(id.0),
-        &FieldInput::from(&field),
-        &FormErrors::default(),
-    )
     .await
 }
 

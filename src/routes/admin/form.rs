@@ -119,6 +119,43 @@ pub(super) async fn form_page(
     .await
 }
 
+/// An area's empty add form, filled with `form`'s defaults.
+pub(super) async fn new_page(
+    state: &AppState,
+    current: &CurrentUser,
+    area: Area,
+    form: &impl Serialize,
+) -> Result<HttpResponse, AppError> {
+    form_page(state, current, area, None, form, &FormErrors::default()).await
+}
+
+/// An area's edit form, filled from the row `find` loads (404 when there is none).
+pub(super) async fn edit_page<R, F>(
+    state: &AppState,
+    current: &CurrentUser,
+    area: Area,
+    id: i32,
+    find: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<Option<R>> + Send + 'static,
+) -> Result<HttpResponse, AppError>
+where
+    R: Send + 'static,
+    F: for<'r> From<&'r R> + Serialize,
+{
+    let row = with_db(&state.pool, move |conn| {
+        find(conn)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    form_page(
+        state,
+        current,
+        area,
+        Some(id),
+        &F::from(&row),
+        &FormErrors::default(),
+    )
+    .await
+}
+
 /// The template variables of an area's form (those left out are undefined).
 #[derive(Serialize)]
 struct FormPage<'a, F: Serialize> {

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::form::{chosen_body, commit, form_page, saved, tick, ticked, Area};
+use super::form::{chosen_body, commit, edit_page, form_page, new_page, saved, tick, ticked, Area};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
 use crate::db::tokens::{self, TokenPurpose};
@@ -149,15 +149,7 @@ pub async fn new_user(
         invite: tick(true),
         ..Default::default()
     };
-    form_page(
-        &state,
-        &current,
-        Area::Users,
-        None,
-        &form,
-        &FormErrors::default(),
-    )
-    .await
+    new_page(&state, &current, Area::Users, &form).await
 }
 
 /// `POST /admin/users`: adds an account, with an invitation by email or an
@@ -177,19 +169,9 @@ pub async fn edit_user(
     path: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = UserId(path.into_inner());
-    let user = with_db(&state.pool, move |conn| {
-        User::find(conn, id)?.ok_or(AppError::NotFound)
+    edit_page::<_, UserInput>(&state, &current, Area::Users, id.0, move |conn| {
+        User::find(conn, id)
     })
-    .await?;
-    let form = UserInput::from(&user);
-    form_page(
-        &state,
-        &current,
-        Area::Users,
-        Some(id.0),
-        &form,
-        &FormErrors::default(),
-    )
     .await
 }
 

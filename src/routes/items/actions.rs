@@ -91,6 +91,86 @@ pub(super) async fn act_on_text<E: Into<AppError> + Send + 'static>(
     .await
 }
 
+/// Runs an action that takes a required comment of the usual length, typed into
+/// `field` (the text as typed).
+pub(super) async fn act_on_comment<E: Into<AppError> + Send + 'static>(
+    state: &AppState,
+    current: &CurrentUser,
+    id: ItemId,
+    (field, raw): (&'static str, &str),
+    flash_key: &'static str,
+    work: impl FnOnce(&mut DbConnection, &Actor, String) -> Result<(), E> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    let lang = current.visit.lang;
+    let input = checked_text(&state.renderer, lang, field, raw, true, COMMENT_MAX_CHARS);
+    act_on_text(state, current, id, input, flash_key, work).await
+}
+
+/// Handlers that take one required comment and run one workflow step with it:
+/// `name: "field", "flash key", step;` each.
+macro_rules! comment_actions {
+    ($($(#[$doc:meta])* $name:ident: $field:literal, $flash:literal, $step:path;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            current: CurrentUser,
+            path: web::Path<i32>,
+            CsrfForm(form): CsrfForm<TextForm>,
+        ) -> Result<HttpResponse, AppError> {
+            let id = ItemId(path.into_inner());
+            let text = ($field, form.text.as_str());
+            act_on_comment(&state, &current, id, text, $flash, move |conn, actor, text| {
+                $step(conn, actor, id, &text, now())
+            })
+            .await
+        }
+    )*};
+}
+pub(super) use comment_actions;
+
+comment_actions! {
+    /// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
+    withdraw: "withdraw_reason", "flash_withdrawn", workflow::withdraw;
+
+    /// `POST /items/{id}/notes`: an internal note.
+    add_note: "note", "flash_note_added", workflow::add_note;
+
+    /// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
+    reply_to_satisfaction: "satisfaction_reply", "flash_reply_sent", workflow::reply_to_satisfaction;
+
+    /// `POST /items/{id}/return`: the approver returns the draft with a comment.
+    return_to_drafting: "review_comment", "flash_returned", workflow::return_to_drafting;
+}
+
+/// Handlers that take no input and run one workflow step: `name: "flash key",
+/// step;` each.
+macro_rules! step_actions {
+    ($($(#[$doc:meta])* $name:ident: $flash:literal, $step:path;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            current: CurrentUser,
+            path: web::Path<i32>,
+            CsrfForm(_): CsrfForm<EmptyForm>,
+        ) -> Result<HttpResponse, AppError> {
+            let id = ItemId(path.into_inner());
+            act(&state, &current, id, $flash, move |conn, actor| {
+                $step(conn, actor, id, now())
+            })
+            .await
+        }
+    )*};
+}
+pub(super) use step_actions;
+
+step_actions! {
+    /// `POST /items/{id}/send-for-review`.
+    send_for_review: "flash_sent_for_review", workflow::send_for_review;
+
+    /// `POST /items/{id}/approve`.
+    approve: "flash_approved", workflow::approve;
+}
+
 /// A form with one text.
 #[derive(Debug, Deserialize)]
 pub struct TextForm {
@@ -101,33 +181,6 @@ pub struct TextForm {
 /// An empty form (the CSRF token only).
 #[derive(Debug, Deserialize)]
 pub struct EmptyForm {}
-
-/// `POST /items/{id}/withdraw`: the delegate takes the item back, with a reason.
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "withdraw_reason",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
-        &state,
-        &current,
-        id,
-        input,
-        "flash_withdrawn",
-        move |conn, actor, reason| workflow::withdraw(conn, actor, id, &reason, now()),
-    )
-    .await
-}
 
 /// The satisfaction form.
 #[derive(Debug, Deserialize)]
@@ -174,60 +227,6 @@ pub async fn rate(
             let level = level.map_err(|_| AppError::Conflict("error_choose_satisfaction"))?;
             Ok::<_, AppError>(workflow::rate(conn, actor, id, level, &comment, now())?)
         },
-    )
-    .await
-}
-
-/// `POST /items/{id}/notes`: an internal note.
-pub async fn add_note(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "note",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
-        &state,
-        &current,
-        id,
-        input,
-        "flash_note_added",
-        move |conn, actor, note| workflow::add_note(conn, actor, id, &note, now()),
-    )
-    .await
-}
-
-/// `POST /items/{id}/satisfaction-reply`: staff answer the delegate's comment.
-pub async fn reply_to_satisfaction(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "satisfaction_reply",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
-        &state,
-        &current,
-        id,
-        input,
-        "flash_reply_sent",
-        move |conn, actor, reply| workflow::reply_to_satisfaction(conn, actor, id, &reply, now()),
     )
     .await
 }
@@ -279,69 +278,6 @@ pub async fn save_draft(
                 workflow::save_draft(conn, actor, id, &answer, now())
             }
         },
-    )
-    .await
-}
-
-/// `POST /items/{id}/send-for-review`.
-pub async fn send_for_review(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act(
-        &state,
-        &current,
-        id,
-        "flash_sent_for_review",
-        move |conn, actor| workflow::send_for_review(conn, actor, id, now()),
-    )
-    .await
-}
-
-/// `POST /items/{id}/approve`.
-pub async fn approve(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act(
-        &state,
-        &current,
-        id,
-        "flash_approved",
-        move |conn, actor| workflow::approve(conn, actor, id, now()),
-    )
-    .await
-}
-
-/// `POST /items/{id}/return`: the approver returns the draft with a comment.
-pub async fn return_to_drafting(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "review_comment",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
-        &state,
-        &current,
-        id,
-        input,
-        "flash_returned",
-        move |conn, actor, comment| workflow::return_to_drafting(conn, actor, id, &comment, now()),
     )
     .await
 }

@@ -2,18 +2,22 @@
 //! back, publish, merge, follow implementation.
 
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::actions::{act, act_on_text, checked_text, EmptyForm, TextForm};
+use super::actions::{
+    act, act_on_comment, act_on_text, checked_text, comment_actions, step_actions, EmptyForm,
+    TextForm,
+};
 use super::show::item_page;
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
 use crate::db::items::Item;
 use crate::db::workflow;
-use crate::db::DbConnection;
+use crate::db::{DbConnection, StoreError};
 use crate::domain::item::COMMENT_MAX_CHARS;
-use crate::domain::{BodyId, ItemId};
+use crate::domain::{Actor, BodyId, ItemId};
 use crate::error::AppError;
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
 use crate::routes::pages::{flash, now, see_other, with_db};
@@ -122,50 +126,25 @@ pub async fn add_coordinating_body(
     .await
 }
 
-/// `POST /items/{id}/send-back`: the coordinator returns an approved answer to
-/// its body with comments.
-pub async fn send_back(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(form): CsrfForm<TextForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    let input = checked_text(
-        &state.renderer,
-        current.visit.lang,
-        "send_back_comment",
-        &form.text,
-        true,
-        COMMENT_MAX_CHARS,
-    );
-    act_on_text(
-        &state,
-        &current,
-        id,
-        input,
-        "flash_sent_back",
-        move |conn, actor, comment| workflow::send_back(conn, actor, id, &comment, now()),
-    )
-    .await
+comment_actions! {
+    /// `POST /items/{id}/send-back`: the coordinator returns an approved answer to
+    /// its body with comments.
+    send_back: "send_back_comment", "flash_sent_back", workflow::send_back;
 }
 
-/// `POST /items/{id}/publish`.
-pub async fn publish_one(
-    state: web::Data<AppState>,
-    current: CurrentUser,
-    path: web::Path<i32>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = ItemId(path.into_inner());
-    act(
-        &state,
-        &current,
-        id,
-        "flash_published",
-        move |conn, actor| workflow::publish(conn, actor, &[id], now()).map(drop),
-    )
-    .await
+/// Publishes one item (a selection of one).
+fn publish_item(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: ItemId,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    workflow::publish(conn, actor, &[id], now).map(drop)
+}
+
+step_actions! {
+    /// `POST /items/{id}/publish`.
+    publish_one: "flash_published", publish_item;
 }
 
 /// `POST /publish`: publishes the selected approved answers in one transaction.

@@ -1,0 +1,109 @@
+//! The kinds of step an item's timeline records.
+
+/// What happened to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The delegate filed it.
+    Submitted,
+    /// It entered a body's queue.
+    Routed,
+    /// The coordinator moved it to another body.
+    Rerouted,
+    /// A body was asked to coordinate.
+    CoordinatingBodyAdded,
+    /// A revision of the answer was saved.
+    DraftSaved,
+    /// The draft went to the approver.
+    SentForReview,
+    /// The approver approved the draft.
+    Approved,
+    /// The approver returned the draft.
+    Returned,
+    /// The coordinator sent an approved answer back for more work.
+    SentBack,
+    /// The answer was published.
+    Published,
+    /// The delegate withdrew it.
+    Withdrawn,
+    /// It was merged into another item.
+    Merged,
+    /// Another item was merged into it.
+    MergeReceived,
+    /// Implementation started.
+    ImplementationStarted,
+    /// Implementation finished.
+    ImplementationDone,
+    /// The delegate rated the answer.
+    SatisfactionGiven,
+    /// The answer's mail reached the delegate's mail server.
+    AnswerEmailed,
+    /// Staff replied to the delegate's satisfaction comment.
+    SatisfactionReplied,
+}
+
+impl EventKind {
+    /// Every kind of step.
+    pub const ALL: [EventKind; 18] = [
+        EventKind::Submitted,
+        EventKind::Routed,
+        EventKind::Rerouted,
+        EventKind::CoordinatingBodyAdded,
+        EventKind::DraftSaved,
+        EventKind::SentForReview,
+        EventKind::Approved,
+        EventKind::Returned,
+        EventKind::SentBack,
+        EventKind::Published,
+        EventKind::Withdrawn,
+        EventKind::Merged,
+        EventKind::MergeReceived,
+        EventKind::ImplementationStarted,
+        EventKind::ImplementationDone,
+        EventKind::SatisfactionGiven,
+        EventKind::AnswerEmailed,
+        EventKind::SatisfactionReplied,
+    ];
+
+    /// The stable name stored in the database and the locale key suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Submitted => "submitted",
+            EventKind::Routed => "routed",
+            EventKind::Rerouted => "rerouted",
+            EventKind::CoordinatingBodyAdded => "coordinating_body_added",
+            EventKind::DraftSaved => "draft_saved",
+            EventKind::SentForReview => "sent_for_review",
+            EventKind::Approved => "approved",
+            EventKind::Returned => "returned",
+            EventKind::SentBack => "sent_back",
+            EventKind::Published => "published",
+            EventKind::Withdrawn => "withdrawn",
+            EventKind::Merged => "merged",
+            EventKind::MergeReceived => "merge_received",
+            EventKind::ImplementationStarted => "implementation_started",
+            EventKind::ImplementationDone => "implementation_done",
+            EventKind::SatisfactionGiven => "satisfaction_given",
+            EventKind::AnswerEmailed => "answer_emailed",
+            EventKind::SatisfactionReplied => "satisfaction_replied",
+        }
+    }
+
+    /// Whether the delegate sees this step on their item's timeline. Internal
+    /// drafting steps stay inside the body.
+    pub fn visible_to_delegate(self) -> bool {
+        matches!(
+            self,
+            EventKind::Submitted
+                | EventKind::Routed
+                | EventKind::Rerouted
+                | EventKind::Published
+                | EventKind::Withdrawn
+                | EventKind::Merged
+                | EventKind::ImplementationStarted
+                | EventKind::ImplementationDone
+                | EventKind::SatisfactionGiven
+                | EventKind::AnswerEmailed
+                | EventKind::SatisfactionReplied
+        )
+    }
+}
