@@ -11,7 +11,7 @@ use super::DbConnection;
 use crate::domain::ItemId;
 use crate::secrets::random_token;
 
-pub use crate::domain::{MailEvent, MailStatus};
+pub use crate::domain::{AccountChange, MailEvent, MailStatus};
 
 /// One message of the outbox.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -81,6 +81,32 @@ pub fn enqueue(conn: &mut DbConnection, mail: NewMail<'_>, now: NaiveDateTime) -
         &user.email,
         &user.locale,
         &mail.payload,
+        now,
+    )
+}
+
+/// Queues the mail that tells `user` of a change to their account: when, from
+/// which client address, and (in the template) what to do if it was not them.
+/// Account mails cannot be turned off. Call it inside the change's transaction.
+pub fn enqueue_account_change(
+    conn: &mut DbConnection,
+    user: &User,
+    change: AccountChange,
+    address: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    enqueue(
+        conn,
+        NewMail {
+            event: change.mail_event(),
+            item: None,
+            recipient: user,
+            payload: serde_json::json!({
+                "change": change.detail(),
+                "at": now,
+                "address": address,
+            }),
+        },
         now,
     )
 }

@@ -17,7 +17,7 @@ pub mod token;
 pub use ids::{BodyId, ConferenceId, FieldId, ItemId, UserId};
 pub use item::Satisfaction;
 pub use lang::Lang;
-pub use mail::{MailEvent, MailStatus};
+pub use mail::{AccountChange, MailEvent, MailStatus};
 pub use permissions::{Abilities, Actor, Operation, Relation};
 pub use reference::{PrefixProblem, ReferencePrefix};
 pub use role::Role;

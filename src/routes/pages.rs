@@ -2,7 +2,7 @@
 //! redirects and one-time messages, and database work off the async executor.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use serde::Serialize;
 use tera::Context;
@@ -166,6 +166,14 @@ pub async fn with_db<T: Send + 'static>(
         work(&mut conn)
     })
     .await?
+}
+
+/// The client's network address as the account mails report it (the peer
+/// address; empty when unknown).
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
 }
 
 /// The current time, as stored (UTC without offset).

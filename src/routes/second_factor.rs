@@ -7,11 +7,11 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpMessage, HttpResponse};
+use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use super::pages::{flash, now, page, see_other, with_db};
+use super::pages::{client_address, flash, now, page, see_other, with_db};
 use super::roles::Admin;
 use super::AppState;
 use crate::auth::second_factor::{self as factor, Authenticator, Keys};
@@ -21,6 +21,7 @@ use crate::config::{Environment, SecretKey};
 use crate::db::second_factors::{
     AuditAction, AuditEntry, PendingLogin, RecoveryCode, SecondFactor, SecondFactorSettings,
 };
+use crate::db::outbox::{self, AccountChange};
 use crate::db::users::User;
 use crate::db::DbConnection;
 use crate::domain::{Role, UserId};
@@ -403,6 +404,7 @@ pub async fn enrol_form(
 /// `POST /account/second-factor`: confirms enrolment with a current code, then
 /// shows the ten recovery codes, once.
 pub async fn enrol(
+    req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(form): CsrfForm<CodeForm>,
@@ -419,6 +421,7 @@ pub async fn enrol(
     .await?;
     let code = form.code.clone();
     let check_keys = keys.clone();
+    let (account, address) = (current.user.clone(), client_address(&req));
     let confirmed = with_db(&state.pool, move |conn| {
         if blocked.is_some() {
             return Ok(None);
@@ -439,7 +442,16 @@ pub async fn enrol(
             .iter()
             .map(|c| check_keys.hash_recovery_code(c))
             .collect();
-        Ok(SecondFactor::confirm(conn, user, step, &hashes, now())?.then_some(codes))
+        // The owner is told in the enrolment's own transaction.
+        let confirmed = crate::db::write_transaction(conn, |conn| {
+            let confirmed = SecondFactor::confirm(conn, user, step, &hashes, now())?;
+            if confirmed {
+                let change = AccountChange::SecondFactorEnrolled;
+                outbox::enqueue_account_change(conn, &account, change, &address, now())?;
+            }
+            Ok::<_, AppError>(confirmed)
+        })?;
+        Ok(confirmed.then_some(codes))
     })
     .await?;
     let lang = current.visit.lang;
@@ -567,6 +579,7 @@ pub async fn set_policy(
 /// `POST /admin/users/{id}/second-factor/reset`: removes the user's second
 /// factor (they enrol again at their next login), recorded in the audit log.
 pub async fn reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Admin(current): Admin,
     path: web::Path<i32>,
@@ -575,12 +588,16 @@ pub async fn reset(
     let target = UserId(path.into_inner());
     let actor = current.user.user_id();
     let session = current.session.clone();
+    let address = client_address(&req);
     with_db(&state.pool, move |conn| {
-        if User::find(conn, target)?.is_none() {
+        let Some(account) = User::find(conn, target)? else {
             return Err(AppError::NotFound);
-        }
+        };
         crate::db::write_transaction(conn, |conn| {
-            SecondFactor::remove(conn, target)?;
+            if SecondFactor::remove(conn, target)? {
+                let change = AccountChange::SecondFactorReset;
+                outbox::enqueue_account_change(conn, &account, change, &address, now())?;
+            }
             AuditEntry::record(
                 conn,
                 actor,

@@ -2,7 +2,7 @@
 //! reset. A link works once, and only until it expires.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
@@ -10,6 +10,7 @@ use super::forgot::reset_throttle_key;
 use crate::auth::session::{random_token, session_cookie};
 use crate::auth::{throttle, CsrfForm, Hashing, Visit};
 use crate::db::sessions::SessionRow;
+use crate::db::outbox::{self, AccountChange};
 use crate::db::tokens::{AccountToken, TokenPurpose};
 use crate::db::users::User;
 use crate::db::write_transaction;
@@ -18,7 +19,7 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::routes::auth::{ensure_session, with_cookie};
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
-use crate::routes::pages::{flash, now, page, see_other, typed_page, with_db};
+use crate::routes::pages::{client_address, flash, now, page, see_other, typed_page, with_db};
 use crate::routes::AppState;
 /// The hash stored for an account whose password nobody knows yet: a real argon2id
 /// hash of a random password that is thrown away. A login attempt on it costs the
@@ -143,6 +144,7 @@ async fn link_form(
 /// token (only one request can), stores the password (which ends every session of
 /// the user), ends the user's other tokens and logs this browser in afresh.
 async fn set_password_by_link(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     token: String,
@@ -177,6 +179,7 @@ async fn set_password_by_link(
         TokenPurpose::Invitation => "accounts_flash_invitation_accepted",
         TokenPurpose::PasswordReset => "accounts_flash_password_reset",
     };
+    let address = client_address(&req);
     let started = with_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let at = now();
@@ -184,6 +187,11 @@ async fn set_password_by_link(
                 return Ok(None);
             }
             User::set_password_hash(conn, user_id, &hash, at)?;
+            // A reset is told to the owner; a first password (invitation) is not a change.
+            if purpose == TokenPurpose::PasswordReset {
+                let change = AccountChange::PasswordReset;
+                outbox::enqueue_account_change(conn, &user, change, &address, at)?;
+            }
             AccountToken::revoke_unused(conn, user_id, None, at)?;
             throttle::clear(conn, &cleared)?;
             if let Some(old) = &old_session {
@@ -221,6 +229,7 @@ pub async fn invite_form(
 
 /// `POST /invite/{token}`: sets the first password and logs the user in.
 pub async fn accept_invite(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
@@ -228,7 +237,7 @@ pub async fn accept_invite(
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::Invitation;
-    set_password_by_link(state, visit, token, purpose, form).await
+    set_password_by_link(req, state, visit, token, purpose, form).await
 }
 
 /// `GET /password/reset/{token}`: the user chooses a new password.
@@ -244,6 +253,7 @@ pub async fn reset_form(
 /// `POST /password/reset/{token}`: sets the new password, ends every other
 /// session of the user and logs this browser in.
 pub async fn reset_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
@@ -251,7 +261,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::PasswordReset;
-    set_password_by_link(state, visit, token, purpose, form).await
+    set_password_by_link(req, state, visit, token, purpose, form).await
 }
 
 #[cfg(test)]
