@@ -18,10 +18,10 @@ use crate::auth::second_factor::{self as factor, Authenticator, Keys};
 use crate::auth::session::{self, session_cookie};
 use crate::auth::{throttle, CsrfForm, CurrentUser, Visit};
 use crate::config::{Environment, SecretKey};
+use crate::db::outbox::{self, AccountChange};
 use crate::db::second_factors::{
     AuditAction, AuditEntry, PendingLogin, RecoveryCode, SecondFactor, SecondFactorSettings,
 };
-use crate::db::outbox::{self, AccountChange};
 use crate::db::users::User;
 use crate::db::DbConnection;
 use crate::domain::{Role, UserId};

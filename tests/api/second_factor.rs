@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// An authenticator app: the secret read from the enrolment page.
-struct Phone {
+pub(crate) struct Phone {
     totp: TOTP,
 }
 
@@ -61,7 +61,7 @@ fn recovery_codes_in(html: &str) -> Vec<String> {
 
 /// Enrols the logged-in user: scans the page, confirms with the current code.
 /// Returns the phone and the recovery codes.
-async fn enrol(session: &TestSession) -> (Phone, Vec<String>) {
+pub(crate) async fn enrol(session: &TestSession) -> (Phone, Vec<String>) {
     let page = session.get("/account/second-factor").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
