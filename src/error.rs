@@ -59,6 +59,7 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::SameBody => "error_same_body",
         ConflictKind::NoDraft => "error_no_draft",
         ConflictKind::OwnDraft => "error_own_draft",
+        ConflictKind::EditedThisCycle => "error_edited_this_cycle",
         ConflictKind::MergeSelf => "error_merge_self",
         ConflictKind::MergeTarget => "error_merge_target",
         ConflictKind::NoSatisfaction => "error_no_satisfaction",

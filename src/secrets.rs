@@ -1,8 +1,12 @@
-//! Random tokens, keyed hashes and password hashes: the few secret-handling
-//! primitives that both storage (`db`) and the web's sign-in (`auth`) use.
+//! Random tokens, keyed hashes, password hashes and the encryption of emailed
+//! links: the few secret-handling primitives that storage (`db`), the web's
+//! sign-in (`auth`) and the mail composer (`mail`) share.
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use chacha20poly1305::aead::{Aead, KeyInit as _, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
@@ -45,7 +49,8 @@ pub fn random_token() -> String {
 /// The keyed hash (HMAC-SHA256, hex) under which a session id or an account token
 /// is stored, so a copy of the database opens nothing.
 pub fn keyed_hash(secret: &SecretKey, value: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret.expose()).expect("HMAC takes any key");
     mac.update(value.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -56,9 +61,65 @@ pub fn keyed_hash_matches(secret: &SecretKey, value: &str, expected_hex: &str) -
     let Ok(expected) = hex::decode(expected_hex) else {
         return false;
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret.expose()).expect("HMAC takes any key");
     mac.update(value.as_bytes());
     mac.verify_slice(&expected).is_ok()
+}
+
+/// The HKDF label of the key that seals links in the outbox; a key of its own,
+/// so it reveals nothing about the keys of other purposes.
+const LINK_ENCRYPTION_LABEL: &[u8] = b"dialogue-desk/outbox/link-encryption/v1";
+/// Length of an XChaCha20-Poly1305 nonce.
+const NONCE_LEN: usize = 24;
+
+fn link_cipher(secret: &SecretKey) -> XChaCha20Poly1305 {
+    let mut key = [0u8; 32];
+    Hkdf::<Sha256>::new(None, secret.expose())
+        .expand(LINK_ENCRYPTION_LABEL, &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 length");
+    XChaCha20Poly1305::new((&key).into())
+}
+
+/// Encrypts a link with a token (an invitation, a password reset) for the outbox
+/// row that carries it to `recipient`: XChaCha20-Poly1305 under a key derived from
+/// `SECRET_KEY`, a random nonce, the recipient's address as associated data (a
+/// sealed link copied to another row does not open). Hex of nonce and ciphertext.
+pub fn seal_link(secret: &SecretKey, recipient: &str, link: &str) -> String {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    let sealed = link_cipher(secret)
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: link.as_bytes(),
+                aad: recipient.as_bytes(),
+            },
+        )
+        .expect("encryption of a short link cannot fail");
+    let mut stored = nonce.to_vec();
+    stored.extend_from_slice(&sealed);
+    hex::encode(stored)
+}
+
+/// Opens what [`seal_link`] stored for `recipient`; None with another key, another
+/// recipient or altered bytes.
+pub fn open_link(secret: &SecretKey, recipient: &str, sealed: &str) -> Option<String> {
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() < NONCE_LEN {
+        return None;
+    }
+    let (nonce, sealed) = bytes.split_at(NONCE_LEN);
+    let link = link_cipher(secret)
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: sealed,
+                aad: recipient.as_bytes(),
+            },
+        )
+        .ok()?;
+    String::from_utf8(link).ok()
 }
 
 /// OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1. Pinned here
@@ -108,6 +169,21 @@ mod tests {
             &keyed_hash(&key, &token)
         ));
         assert!(!keyed_hash_matches(&key, &token, "not hex"));
+    }
+
+    #[test]
+    fn a_sealed_link_hides_its_token_and_opens_only_for_its_key_and_recipient() {
+        let key = SecretKey::new(vec![7; 32]);
+        let token = random_token();
+        let link = format!("https://desk.example/invite/{token}");
+        let sealed = seal_link(&key, "a@example.org", &link);
+        assert!(!sealed.contains(&token));
+        assert_ne!(sealed, seal_link(&key, "a@example.org", &link));
+        assert_eq!(open_link(&key, "a@example.org", &sealed), Some(link));
+        assert_eq!(open_link(&key, "b@example.org", &sealed), None);
+        let other_key = SecretKey::new(vec![8; 32]);
+        assert_eq!(open_link(&other_key, "a@example.org", &sealed), None);
+        assert_eq!(open_link(&key, "a@example.org", "00ff"), None);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{answer_revisions, item_coordinating_bodies, notes, users};
+use super::events::EventKind;
+use super::schema::{answer_revisions, item_coordinating_bodies, item_events, notes, users};
 use super::DbConnection;
 use crate::domain::{BodyId, ItemId, UserId};
 
@@ -100,6 +101,38 @@ pub fn latest_revision(conn: &mut DbConnection, item: ItemId) -> QueryResult<Opt
         .select(REVISION_COLUMNS)
         .first(conn)
         .optional()
+}
+
+/// The steps that start a new draft cycle: the item reaches a body (routed,
+/// re-routed) or goes back to drafting (returned by the approver, sent back by
+/// the coordinator).
+const CYCLE_STARTS: [EventKind; 4] = [
+    EventKind::Routed,
+    EventKind::Rerouted,
+    EventKind::Returned,
+    EventKind::SentBack,
+];
+
+/// Who wrote a revision of the current draft cycle (since the latest step of
+/// [`CYCLE_STARTS`]; every revision if there was none). The four-eyes rule
+/// holds for the whole cycle: none of them may approve it.
+pub fn cycle_authors(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<UserId>> {
+    let started: Option<NaiveDateTime> = item_events::table
+        .filter(item_events::item_id.eq(item.0))
+        .filter(item_events::kind.eq_any(CYCLE_STARTS.map(EventKind::as_str)))
+        .select(diesel::dsl::max(item_events::created_at))
+        .first(conn)?;
+    let mut query = answer_revisions::table
+        .filter(answer_revisions::item_id.eq(item.0))
+        .select(answer_revisions::author_id)
+        .distinct()
+        .into_boxed();
+    // A revision saved at the very time of the step counts as the cycle's: when
+    // in doubt, the stricter reading.
+    if let Some(started) = started {
+        query = query.filter(answer_revisions::created_at.ge(started));
+    }
+    Ok(query.load::<i32>(conn)?.into_iter().map(UserId).collect())
 }
 
 /// Adds an internal note.

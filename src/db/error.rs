@@ -20,6 +20,10 @@ pub enum ConflictKind {
     /// Nobody approves a draft they wrote.
     #[error("the approver wrote the draft")]
     OwnDraft,
+    /// Nobody approves a draft cycle in which they wrote a revision, even if
+    /// someone else wrote the latest.
+    #[error("the approver wrote a revision of this draft cycle")]
+    EditedThisCycle,
     /// An item cannot be merged into itself.
     #[error("an item cannot be merged into itself")]
     MergeSelf,

@@ -170,11 +170,17 @@ pub fn load_view(
         .into_iter()
         .filter_map(|b| body_name(Some(b)))
         .collect();
+    let cycle_authors = if staff_view {
+        answers::cycle_authors(conn, id)?
+    } else {
+        Vec::new()
+    };
     let can = Abilities::of(
         actor,
         relation,
         status,
         latest_draft.as_ref().map(|d| UserId(d.author_id)),
+        &cycle_authors,
     );
     let bodies = all_bodies
         .iter()

@@ -11,7 +11,12 @@ use super::DbConnection;
 use crate::domain::ItemId;
 use crate::secrets::random_token;
 
-pub use crate::domain::{MailEvent, MailStatus};
+pub use crate::domain::{AccountChange, MailEvent, MailStatus};
+
+/// The payload key of a link with a token, sealed by `secrets::seal_link`: the
+/// composer opens it into `link` for the templates, and it is dropped from the
+/// row once the server has accepted the mail.
+pub const SEALED_LINK: &str = "sealed_link";
 
 /// One message of the outbox.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -81,6 +86,32 @@ pub fn enqueue(conn: &mut DbConnection, mail: NewMail<'_>, now: NaiveDateTime) -
         &user.email,
         &user.locale,
         &mail.payload,
+        now,
+    )
+}
+
+/// Queues the mail that tells `user` of a change to their account: when, from
+/// which client address, and (in the template) what to do if it was not them.
+/// Account mails cannot be turned off. Call it inside the change's transaction.
+pub fn enqueue_account_change(
+    conn: &mut DbConnection,
+    user: &User,
+    change: AccountChange,
+    address: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    enqueue(
+        conn,
+        NewMail {
+            event: change.mail_event(),
+            item: None,
+            recipient: user,
+            payload: serde_json::json!({
+                "change": change.detail(),
+                "at": now,
+                "address": address,
+            }),
+        },
         now,
     )
 }
@@ -161,16 +192,35 @@ pub fn claim(
     Ok(changed == 1)
 }
 
-/// Records that the server accepted the message.
-pub fn mark_sent(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
+/// Records that the server accepted the message, and drops a sealed link from
+/// its payload: once delivered, the row keeps nothing that opens an account.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    message: &OutboxMessage,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(outbox::table.find(message.id))
         .set((
             outbox::status.eq(MailStatus::Sent),
             outbox::sent_at.eq(now),
             outbox::last_error.eq(None::<String>),
+            outbox::payload.eq(without_sealed_link(&message.payload)),
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// A stored payload without its sealed link (unchanged if it has none).
+fn without_sealed_link(payload: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(payload) {
+        Ok(serde_json::Value::Object(mut values)) => {
+            if values.remove(SEALED_LINK).is_none() {
+                return payload.to_owned();
+            }
+            serde_json::Value::Object(values).to_string()
+        }
+        _ => payload.to_owned(),
+    }
 }
 
 /// Records a failed try: another at `retry_at`, or none (failed for good).

@@ -11,7 +11,7 @@ use super::schema::account_tokens;
 use super::users::User;
 use super::DbConnection;
 use crate::domain::UserId;
-use crate::secrets::{keyed_hash, random_token, SecretKey};
+use crate::secrets::{keyed_hash, random_token, seal_link, SecretKey};
 
 pub use crate::domain::TokenPurpose;
 
@@ -131,7 +131,9 @@ impl AccountToken {
 }
 
 /// Issues a token for `user` and queues the mail with its link
-/// (`{base_url}/invite/{token}` or `{base_url}/password/reset/{token}`). Call it
+/// (`{base_url}/invite/{token}` or `{base_url}/password/reset/{token}`), sealed
+/// (`secrets::seal_link`): the outbox row never holds the token in clear, and the
+/// sealed link is dropped once the mail is sent. Call it
 /// inside the transaction of the change that causes it, so the account and its
 /// mail are stored together or not at all.
 pub fn send_link(
@@ -151,7 +153,11 @@ pub fn send_link(
             item: None,
             recipient: user,
             payload: json!({
-                "link": format!("{base_url}{}", purpose.path(&token)),
+                outbox::SEALED_LINK: seal_link(
+                    secret,
+                    &user.email,
+                    &format!("{base_url}{}", purpose.path(&token)),
+                ),
                 "email": user.email,
                 "valid_hours": valid.num_hours(),
                 "valid_minutes": valid.num_minutes(),

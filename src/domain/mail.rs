@@ -34,13 +34,17 @@ pub enum MailEvent {
     Invitation,
     /// Forgot password: a reset link.
     PasswordReset,
+    /// Account: the password was changed or reset (always sent).
+    PasswordChanged,
+    /// Account: the second factor was enrolled or reset (always sent).
+    SecondFactorChanged,
     /// `dialogue-desk mail test`.
     Test,
 }
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 15] = [
+    pub const ALL: [MailEvent; 17] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
@@ -55,6 +59,8 @@ impl MailEvent {
         MailEvent::TriageNeeded,
         MailEvent::Invitation,
         MailEvent::PasswordReset,
+        MailEvent::PasswordChanged,
+        MailEvent::SecondFactorChanged,
         MailEvent::Test,
     ];
 
@@ -75,6 +81,8 @@ impl MailEvent {
             MailEvent::TriageNeeded => "triage_needed",
             MailEvent::Invitation => "invitation",
             MailEvent::PasswordReset => "password_reset",
+            MailEvent::PasswordChanged => "password_changed",
+            MailEvent::SecondFactorChanged => "second_factor_changed",
             MailEvent::Test => "test",
         }
     }
@@ -106,6 +114,43 @@ impl MailEvent {
                 | MailEvent::CoordinationRequested
                 | MailEvent::TriageNeeded
         )
+    }
+}
+
+/// A change to an account that its owner is always told about by mail, so a
+/// stranger's change does not go unnoticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    /// The user changed their password on the account page.
+    PasswordChanged,
+    /// The password was set anew through a reset link.
+    PasswordReset,
+    /// The user enrolled a (new) second factor.
+    SecondFactorEnrolled,
+    /// An administrator removed the user's second factor.
+    SecondFactorReset,
+}
+
+impl AccountChange {
+    /// The mail that tells of it.
+    pub fn mail_event(self) -> MailEvent {
+        match self {
+            AccountChange::PasswordChanged | AccountChange::PasswordReset => {
+                MailEvent::PasswordChanged
+            }
+            AccountChange::SecondFactorEnrolled | AccountChange::SecondFactorReset => {
+                MailEvent::SecondFactorChanged
+            }
+        }
+    }
+
+    /// How it happened, as the mail's templates read it (`payload.change`).
+    pub fn detail(self) -> &'static str {
+        match self {
+            AccountChange::PasswordChanged => "changed",
+            AccountChange::SecondFactorEnrolled => "enrolled",
+            AccountChange::PasswordReset | AccountChange::SecondFactorReset => "reset",
+        }
     }
 }
 

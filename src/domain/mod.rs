@@ -21,7 +21,7 @@ pub use event::EventKind;
 pub use ids::{BodyId, ConferenceId, FieldId, ItemId, UserId};
 pub use item::Satisfaction;
 pub use lang::Lang;
-pub use mail::{MailEvent, MailStatus};
+pub use mail::{AccountChange, MailEvent, MailStatus};
 pub use names::UnknownName;
 pub use permissions::{Abilities, Actor, Operation, Relation};
 pub use reference::{PrefixProblem, ReferencePrefix};

@@ -123,13 +123,15 @@ pub struct Abilities {
 
 impl Abilities {
     /// The abilities of `actor`, standing to an item as `relation`, on an item in
-    /// `status` whose latest draft (if any) was written by `latest_draft_author`.
-    /// Nobody approves their own draft.
+    /// `status` whose latest draft (if any) was written by `latest_draft_author`,
+    /// and whose current draft cycle has revisions by `cycle_authors`. Nobody
+    /// approves a draft cycle they wrote any revision of (four eyes).
     pub fn of(
         actor: &Actor,
         relation: Relation,
         status: ItemStatus,
         latest_draft_author: Option<UserId>,
+        cycle_authors: &[UserId],
     ) -> Abilities {
         let may = |op| actor.may(op, relation);
         Abilities {
@@ -142,7 +144,8 @@ impl Abilities {
                 && latest_draft_author.is_some(),
             review: may(Operation::Review)
                 && status.allows(Action::Approve)
-                && latest_draft_author.is_some_and(|author| author != actor.user),
+                && latest_draft_author.is_some_and(|author| author != actor.user)
+                && !cycle_authors.contains(&actor.user),
             triage: may(Operation::Triage) && status.allows(Action::Reroute),
             send_back: may(Operation::Publish) && status.allows(Action::SendBack),
             publish: may(Operation::Publish) && status.allows(Action::Publish),
@@ -254,36 +257,63 @@ mod tests {
     #[test]
     fn an_approver_may_review_a_draft_only_when_someone_else_wrote_it() {
         let approver = actor(Role::Approver);
-        let by_other = Abilities::of(&approver, LEAD, ItemStatus::InReview, Some(UserId(2)));
+        let by_other = Abilities::of(
+            &approver,
+            LEAD,
+            ItemStatus::InReview,
+            Some(UserId(2)),
+            &[UserId(2)],
+        );
         assert!(by_other.review);
-        let own = Abilities::of(&approver, LEAD, ItemStatus::InReview, Some(UserId(1)));
+        let own = Abilities::of(
+            &approver,
+            LEAD,
+            ItemStatus::InReview,
+            Some(UserId(1)),
+            &[UserId(1)],
+        );
         assert!(!own.review);
         let elsewhere = Abilities::of(
             &approver,
             COORDINATING,
             ItemStatus::InReview,
             Some(UserId(2)),
+            &[UserId(2)],
         );
         assert!(!elsewhere.review && elsewhere.note);
     }
 
     #[test]
+    fn an_approver_who_wrote_any_revision_of_the_cycle_may_not_review_it() {
+        let approver = actor(Role::Approver);
+        let cycle = [UserId(1), UserId(2)];
+        let edited = Abilities::of(
+            &approver,
+            LEAD,
+            ItemStatus::InReview,
+            Some(UserId(2)),
+            &cycle,
+        );
+        assert!(!edited.review && edited.note);
+    }
+
+    #[test]
     fn a_draft_can_be_sent_for_review_only_once_one_exists() {
         let drafter = actor(Role::Drafter);
-        let none = Abilities::of(&drafter, LEAD, ItemStatus::Drafting, None);
+        let none = Abilities::of(&drafter, LEAD, ItemStatus::Drafting, None, &[]);
         assert!(none.draft && !none.send_for_review);
-        let some = Abilities::of(&drafter, LEAD, ItemStatus::Drafting, Some(UserId(1)));
+        let some = Abilities::of(&drafter, LEAD, ItemStatus::Drafting, Some(UserId(1)), &[]);
         assert!(some.send_for_review);
     }
 
     #[test]
     fn the_owner_may_withdraw_before_routing_and_rate_only_an_answered_item() {
         let delegate = actor(Role::Delegate);
-        let fresh = Abilities::of(&delegate, OWNER, ItemStatus::Submitted, None);
+        let fresh = Abilities::of(&delegate, OWNER, ItemStatus::Submitted, None, &[]);
         assert!(fresh.withdraw && !fresh.rate && !fresh.note);
-        let answered = Abilities::of(&delegate, OWNER, ItemStatus::Published, None);
+        let answered = Abilities::of(&delegate, OWNER, ItemStatus::Published, None, &[]);
         assert!(answered.rate && !answered.withdraw);
-        let stranger = Abilities::of(&delegate, STRANGER, ItemStatus::Published, None);
+        let stranger = Abilities::of(&delegate, STRANGER, ItemStatus::Published, None, &[]);
         assert_eq!(stranger, Abilities::default());
     }
 
@@ -295,9 +325,10 @@ mod tests {
             STRANGER,
             ItemStatus::Approved,
             Some(UserId(2)),
+            &[UserId(2)],
         );
         assert!(approved.publish && approved.send_back && !approved.draft && !approved.review);
-        let published = Abilities::of(&coordinator, STRANGER, ItemStatus::Published, None);
+        let published = Abilities::of(&coordinator, STRANGER, ItemStatus::Published, None, &[]);
         assert!(published.follow && !published.publish);
     }
 }

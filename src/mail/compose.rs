@@ -12,13 +12,14 @@ use tera::Context;
 use crate::config::Config;
 use crate::db::answers;
 use crate::db::items::Item;
-use crate::db::outbox::{MailEvent, OutboxMessage};
+use crate::db::outbox::{MailEvent, OutboxMessage, SEALED_LINK};
 use crate::db::users::User;
 use crate::db::DbConnection;
 use crate::domain::{ItemId, UserId};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::render::Renderer;
+use crate::secrets::{open_link, SecretKey};
 
 /// Builds mails from outbox rows.
 pub struct Composer {
@@ -26,6 +27,7 @@ pub struct Composer {
     base_url: String,
     from: Mailbox,
     domain: String,
+    secret: SecretKey,
 }
 
 /// What an item mail says about the item.
@@ -49,12 +51,32 @@ impl Composer {
             base_url: config.base_url.clone(),
             from,
             domain,
+            secret: config.secret_key.clone(),
         })
     }
 
     /// The full Message-ID header value of a row (stable across tries).
     pub fn message_id(&self, row: &OutboxMessage) -> String {
         format!("<{}@{}>", row.message_id, self.domain)
+    }
+
+    /// The row's template values, its sealed link (if any) opened into `link`.
+    /// A link that does not open (another `SECRET_KEY`) fails the mail for good.
+    fn open_payload(&self, row: &OutboxMessage) -> Result<serde_json::Value, AppError> {
+        let mut payload: serde_json::Value =
+            serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
+        if let Some(values) = payload.as_object_mut() {
+            if let Some(sealed) = values.remove(SEALED_LINK) {
+                let link = sealed
+                    .as_str()
+                    .and_then(|sealed| open_link(&self.secret, &row.recipient_email, sealed))
+                    .ok_or_else(|| {
+                        AppError::Unexpected("the link does not open with this SECRET_KEY".into())
+                    })?;
+                values.insert("link".into(), link.into());
+            }
+        }
+        Ok(payload)
     }
 
     /// Renders the row into a mail. Reads the item and recipient it names.
@@ -74,8 +96,7 @@ impl Composer {
             None => None,
         };
         context.insert("recipient_name", &name.unwrap_or_default());
-        let payload: serde_json::Value =
-            serde_json::from_str(&row.payload).unwrap_or(serde_json::Value::Null);
+        let payload = self.open_payload(row)?;
         context.insert("payload", &payload);
         if let Some(item_id) = row.item_id {
             let item = Item::find(conn, ItemId(item_id))?.ok_or(AppError::NotFound)?;

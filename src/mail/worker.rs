@@ -118,7 +118,7 @@ impl Worker {
             let at = now();
             match outcome {
                 Ok(()) => {
-                    outbox::mark_sent(conn, message.id, at)?;
+                    outbox::mark_sent(conn, &message, at)?;
                     record_answer_emailed(conn, &message, at)?;
                     tracing::info!(id = message.id, event = message.event.as_str(), "mail sent");
                 }

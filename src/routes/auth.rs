@@ -11,7 +11,7 @@ use super::forms::{FormErrors, UNPROCESSABLE};
 use super::pages::{flash, local_path, now, page, see_other, wait_in_words, with_db};
 use crate::auth::session::{self, removal_cookie, session_cookie};
 use crate::auth::{client_address, device, loggable, throttle, CsrfForm, CurrentUser, Visit};
-use crate::db::outbox::MailEvent;
+use crate::db::outbox::{self, AccountChange, MailEvent};
 use crate::db::sessions::SessionRow;
 use crate::db::users::User;
 use crate::domain::credentials::{check_new_password, mask_email};
@@ -237,7 +237,8 @@ pub async fn password_form(
 }
 
 /// `POST /account/password`: checks the current password and the policy, then
-/// ends every session of the user and starts a new one here.
+/// ends every session of the user, starts a new one here and tells the user by
+/// mail.
 pub async fn change_password(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -306,12 +307,18 @@ pub async fn change_password(
     }
     let hash = state.hashing.hash(form.new_password).await?;
     let secret = state.config.secret_key.clone();
+    let (account, address) = (current.user.clone(), client_address(&req, &state.config));
     let id = with_db(&state.pool, move |conn| {
-        throttle::clear(conn, &throttle_keys)?;
-        User::set_password_hash(conn, user, &hash, now())?;
-        let started = session::start(conn, &secret, Some(user), lang, now())?;
-        flash(conn, &started.id_hash, "flash_password_changed")?;
-        Ok(started.id)
+        crate::db::write_transaction(conn, |conn| {
+            let at = now();
+            throttle::clear(conn, &throttle_keys)?;
+            User::set_password_hash(conn, user, &hash, at)?;
+            let change = AccountChange::PasswordChanged;
+            outbox::enqueue_account_change(conn, &account, change, &address.to_string(), at)?;
+            let started = session::start(conn, &secret, Some(user), lang, at)?;
+            flash(conn, &started.id_hash, "flash_password_changed")?;
+            Ok::<_, AppError>(started.id)
+        })
     })
     .await?;
     tracing::info!(user = user.0, %address, "password changed");

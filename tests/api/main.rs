@@ -7,6 +7,7 @@ mod admin;
 mod authorization;
 mod concurrency;
 mod demo;
+mod four_eyes;
 mod helpers;
 mod journey;
 mod lists;

@@ -95,7 +95,8 @@ fn hand_to_review(
 }
 
 /// Approves the latest draft, freezing that exact revision. Nobody approves a
-/// draft they wrote themselves.
+/// draft they wrote themselves, nor one whose draft cycle (since the last return
+/// to drafting, or since it was routed) holds a revision of theirs.
 pub fn approve(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -108,6 +109,9 @@ pub fn approve(
             .ok_or(StoreError::Conflict(ConflictKind::NoDraft))?;
         if latest.author_id == actor.user.0 {
             return Err(StoreError::Conflict(ConflictKind::OwnDraft));
+        }
+        if answers::cycle_authors(conn, id)?.contains(&actor.user) {
+            return Err(StoreError::Conflict(ConflictKind::EditedThisCycle));
         }
         step(
             conn,

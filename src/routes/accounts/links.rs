@@ -8,6 +8,7 @@ use tera::Context;
 
 use crate::auth::session::{random_token, session_cookie};
 use crate::auth::{client_address, device, throttle, CsrfForm, Hashing, Visit};
+use crate::db::outbox::{self, AccountChange};
 use crate::db::sessions::SessionRow;
 use crate::db::tokens::{AccountToken, TokenPurpose};
 use crate::db::users::User;
@@ -180,6 +181,7 @@ async fn set_password_by_link(
         TokenPurpose::Invitation => "accounts_flash_invitation_accepted",
         TokenPurpose::PasswordReset => "accounts_flash_password_reset",
     };
+    let address = client_address(&req, &state.config).to_string();
     let started = with_db(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             let at = now();
@@ -187,6 +189,11 @@ async fn set_password_by_link(
                 return Ok(None);
             }
             User::set_password_hash(conn, user_id, &hash, at)?;
+            // A reset is told to the owner; a first password (invitation) is not a change.
+            if purpose == TokenPurpose::PasswordReset {
+                let change = AccountChange::PasswordReset;
+                outbox::enqueue_account_change(conn, &user, change, &address, at)?;
+            }
             AccountToken::revoke_unused(conn, user_id, None, at)?;
             throttle::clear(conn, &cleared)?;
             if let Some(old) = &old_session {
@@ -227,11 +234,11 @@ pub async fn invite_form(
 
 /// `POST /invite/{token}`: sets the first password and logs the user in.
 pub async fn accept_invite(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::Invitation;
@@ -251,11 +258,11 @@ pub async fn reset_form(
 /// `POST /password/reset/{token}`: sets the new password, ends every other
 /// session of the user and logs this browser in.
 pub async fn reset_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     visit: Visit,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let purpose = TokenPurpose::PasswordReset;

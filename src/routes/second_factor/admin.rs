@@ -2,11 +2,12 @@
 //! policy for drafters, a reset.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
-use crate::auth::CsrfForm;
+use crate::auth::{client_address, CsrfForm};
+use crate::db::outbox::{self, AccountChange};
 use crate::db::second_factors::{AuditAction, AuditEntry, SecondFactor, SecondFactorSettings};
 use crate::db::users::User;
 use crate::domain::UserId;
@@ -102,6 +103,7 @@ pub async fn set_policy(
 /// `POST /admin/users/{id}/second-factor/reset`: removes the user's second
 /// factor (they enrol again at their next login), recorded in the audit log.
 pub async fn reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Admin(current): Admin,
     path: web::Path<i32>,
@@ -110,12 +112,16 @@ pub async fn reset(
     let target = UserId(path.into_inner());
     let actor = current.user.user_id();
     let session = current.session.clone();
+    let address = client_address(&req, &state.config).to_string();
     with_db(&state.pool, move |conn| {
-        if User::find(conn, target)?.is_none() {
+        let Some(account) = User::find(conn, target)? else {
             return Err(AppError::NotFound);
-        }
+        };
         crate::db::write_transaction(conn, |conn| {
-            SecondFactor::remove(conn, target)?;
+            if SecondFactor::remove(conn, target)? {
+                let change = AccountChange::SecondFactorReset;
+                outbox::enqueue_account_change(conn, &account, change, &address, now())?;
+            }
             AuditEntry::record(
                 conn,
                 actor,

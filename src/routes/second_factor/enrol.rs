@@ -2,15 +2,16 @@
 //! recovery codes.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use tera::Context;
 
 use super::login::{throttle_key, unix_now, CodeForm};
 use super::middleware::must_enrol;
 use crate::auth::second_factor::{self as factor, Authenticator, Keys};
-use crate::auth::{throttle, CsrfForm, CurrentUser};
+use crate::auth::{client_address, throttle, CsrfForm, CurrentUser};
 use crate::config::Environment;
+use crate::db::outbox::{self, AccountChange};
 use crate::db::second_factors::{RecoveryCode, SecondFactor};
 use crate::db::users::User;
 use crate::db::DbConnection;
@@ -104,6 +105,7 @@ pub async fn enrol_form(
 /// `POST /account/second-factor`: confirms enrolment with a current code, then
 /// shows the ten recovery codes, once.
 pub async fn enrol(
+    req: HttpRequest,
     state: web::Data<AppState>,
     current: CurrentUser,
     CsrfForm(form): CsrfForm<CodeForm>,
@@ -120,6 +122,8 @@ pub async fn enrol(
     .await?;
     let code = form.code.clone();
     let check_keys = keys.clone();
+    let account = current.user.clone();
+    let address = client_address(&req, &state.config).to_string();
     let confirmed = with_db(&state.pool, move |conn| {
         if blocked.is_some() {
             return Ok(None);
@@ -140,7 +144,16 @@ pub async fn enrol(
             .iter()
             .map(|c| check_keys.hash_recovery_code(c))
             .collect();
-        Ok(SecondFactor::confirm(conn, user, step, &hashes, now())?.then_some(codes))
+        // The owner is told in the enrolment's own transaction.
+        let confirmed = crate::db::write_transaction(conn, |conn| {
+            let confirmed = SecondFactor::confirm(conn, user, step, &hashes, now())?;
+            if confirmed {
+                let change = AccountChange::SecondFactorEnrolled;
+                outbox::enqueue_account_change(conn, &account, change, &address, now())?;
+            }
+            Ok::<_, AppError>(confirmed)
+        })?;
+        Ok(confirmed.then_some(codes))
     })
     .await?;
     let lang = current.visit.lang;

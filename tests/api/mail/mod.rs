@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use std::collections::HashSet;
 use std::time::Duration;
 
+mod account;
 mod notices;
 
 const ANSWER_SUBJECT_VI: &str = "Đã có câu trả lời cho kiến nghị";
