@@ -1,5 +1,6 @@
 //! Plain types and rules of the desk; nothing here knows about HTTP or SQL.
 
+pub mod calendar;
 pub mod credentials;
 pub mod csv;
 pub mod ids;
