@@ -12,6 +12,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
+use crate::domain::calendar::DayKind;
 use crate::domain::{ItemStatus, MailEvent, MailStatus, Role, Satisfaction, TokenPurpose};
 
 /// Reads a stored name into `T`, logging a name `T` does not know.
@@ -74,4 +75,5 @@ stored_as_text!(
     MailEvent => StoredMailEvent,
     MailStatus => StoredMailStatus,
     TokenPurpose => StoredTokenPurpose,
+    DayKind => StoredDayKind,
 );
