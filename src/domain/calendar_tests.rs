@@ -79,7 +79,10 @@ fn weekdays_work_weekends_and_holidays_do_not() {
     assert!(cal.is_working_day(day(2024, 3, 4)), "a Monday");
     assert!(!cal.is_working_day(day(2024, 3, 9)), "a Saturday");
     assert!(!cal.is_working_day(day(2024, 3, 10)), "a Sunday");
-    assert!(!cal.is_working_day(day(2024, 2, 12)), "mùng 3 Tết, a Monday");
+    assert!(
+        !cal.is_working_day(day(2024, 2, 12)),
+        "mùng 3 Tết, a Monday"
+    );
     assert!(cal.is_working_day(day(2024, 5, 4)), "a working Saturday");
     assert!(!cal.is_working_day(day(2024, 5, 11)), "the next Saturday");
 }

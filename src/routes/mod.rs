@@ -163,5 +163,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/conferences/{id}",
             web::post().to(admin::update_conference),
+        )
+        // The working calendar (issue 9), one page per year
+        .route("/admin/calendar", web::get().to(admin::calendar))
+        .route("/admin/calendar", web::post().to(admin::create_entry))
+        .route("/admin/calendar/{id}", web::get().to(admin::edit_entry))
+        .route("/admin/calendar/{id}", web::post().to(admin::update_entry))
+        .route(
+            "/admin/calendar/{id}/delete",
+            web::post().to(admin::delete_entry),
         );
 }
