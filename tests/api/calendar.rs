@@ -74,6 +74,9 @@ async fn the_administrator_sees_a_year_in_both_languages_with_links_to_its_neigh
         page.body.contains("<strong>251</strong>"),
         "2024's working days"
     );
+    let last = admin.get("/admin/calendar?year=2100").await;
+    assert!(last.body.contains("href=\"/admin/calendar?year=2099\""));
+    assert!(!last.body.contains("year=2101"));
     let menu = admin.get("/admin/users").await;
     assert!(menu.body.contains("href=\"/admin/calendar\""));
 

@@ -75,8 +75,9 @@ struct Row {
 #[derive(Serialize)]
 struct YearPage<'a> {
     year: i32,
-    previous_year: i32,
-    next_year: i32,
+    /// The neighbouring years, when they are in range.
+    previous_year: Option<i32>,
+    next_year: Option<i32>,
     here: String,
     working_days: i64,
     entries: Vec<Row>,
@@ -137,8 +138,8 @@ async fn year_page(
     let day_before = first.pred_opt().expect("a year after 2000");
     let context = YearPage {
         year,
-        previous_year: year - 1,
-        next_year: year + 1,
+        previous_year: Some(year - 1).filter(|y| YEARS.contains(y)),
+        next_year: Some(year + 1).filter(|y| YEARS.contains(y)),
         here: "/admin/calendar".to_owned(),
         working_days: calendar.working_days_between(day_before, last),
         entries: entries.iter().map(row).collect(),
