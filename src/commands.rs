@@ -1,9 +1,14 @@
-//! The commands of the `dialogue-desk` binary besides serving: adding an account
-//! and sending a test mail. `main.rs` only parses the command line and calls these.
+//! The commands of the `dialogue-desk` binary besides serving: adding an account,
+//! sending a test mail, printing a year's working calendar. `main.rs` only parses the command line and calls these.
+
+use chrono::{Datelike, NaiveDate};
+use std::fmt::Write as _;
 
 use crate::config::Config;
+use crate::db::holidays::{working_calendar, Holiday};
 use crate::db::outbox::{self, MailEvent, MailStatus};
 use crate::db::{bodies::Body, users::NewUser};
+use crate::domain::calendar::DayKind;
 use crate::domain::credentials::{check_new_password, Email};
 use crate::domain::Role;
 use crate::secrets::{hash_password, random_token};
@@ -144,4 +149,73 @@ pub fn send_test_mail(config: Config, address: &str) -> Result<(), String> {
         )),
         None => Err("the test message was not queued".to_owned()),
     }
+}
+
+/// Prints `year`'s working days per month and its holidays, days off and working
+/// Saturdays, as the database holds them.
+pub fn print_calendar(config: &Config, year: i32) -> Result<(), String> {
+    let (first, last) = match (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) {
+        (Some(first), Some(last)) => (first, last),
+        _ => return Err(format!("{year} is not a year the calendar can show")),
+    };
+    let config = Config {
+        seed_demo: false,
+        ..config.clone()
+    };
+    let (pool, _) = prepare_database(&config, None)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let entries = Holiday::of_year(&mut conn, year).map_err(|e| e.to_string())?;
+    let calendar = working_calendar(&mut conn, first, last).map_err(|e| e.to_string())?;
+    print!("{}", calendar_report(year, &calendar, &entries));
+    Ok(())
+}
+
+/// The text `calendar YEAR` prints.
+pub fn calendar_report(
+    year: i32,
+    calendar: &crate::domain::calendar::WorkingCalendar,
+    entries: &[Holiday],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Working days in {year} (Asia/Ho_Chi_Minh, Monday to Friday, minus days off, plus working Saturdays)");
+    let mut total = 0;
+    let mut before = NaiveDate::from_ymd_opt(year, 1, 1)
+        .and_then(|d| d.pred_opt())
+        .expect("a year in range");
+    for month in 1..=12 {
+        let end = NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+            .and_then(|d| d.pred_opt())
+            .expect("a month in range");
+        let count = calendar.working_days_between(before, end);
+        total += count;
+        let _ = writeln!(out, "  {year}-{month:02}  {count:>3}");
+        before = end;
+    }
+    let _ = writeln!(out, "  total    {total:>3}");
+    for (title, kind) in [
+        ("Holidays and days off", DayKind::Holiday),
+        ("Working Saturdays", DayKind::WorkingSaturday),
+    ] {
+        let _ = writeln!(out, "\n{title}:");
+        let mut any = false;
+        for entry in entries.iter().filter(|e| e.kind == kind) {
+            any = true;
+            let _ = writeln!(
+                out,
+                "  {} {}  {} / {}",
+                entry.day.format("%Y-%m-%d"),
+                entry.day.weekday(),
+                entry.name_vi,
+                entry.name_en
+            );
+        }
+        if !any {
+            let _ = writeln!(out, "  (none)");
+        }
+    }
+    out
 }

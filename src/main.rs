@@ -1,5 +1,5 @@
 //! The `dialogue-desk` command: serve (the default), migrate, add a user, send a
-//! test mail. It parses the command line, reads the config and calls the library.
+//! test mail, print a year's working calendar. It parses the command line, reads the config and calls the library.
 
 use clap::{Parser, Subcommand};
 use dialogue_desk::commands::{self, NewAccount};
@@ -25,6 +25,12 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Print a year's working days per month, its holidays and days off, and its
+    /// working Saturdays, as the database holds them.
+    Calendar {
+        /// The year, such as 2026.
+        year: i32,
     },
     /// Email.
     Mail {
@@ -76,6 +82,7 @@ fn main() {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => commands::serve(config),
         Command::Migrate => commands::migrate(&config),
+        Command::Calendar { year } => commands::print_calendar(&config, year),
         Command::Mail {
             action: MailCommand::Test { address },
         } => commands::send_test_mail(config, &address),

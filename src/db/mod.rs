@@ -8,6 +8,7 @@ pub mod connection;
 pub mod error;
 pub mod events;
 pub mod fields;
+pub mod holidays;
 mod item_lists;
 pub mod item_view;
 pub mod items;

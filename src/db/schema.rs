@@ -249,6 +249,17 @@ diesel::joinable!(second_factors -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 // End of issue 8's block.
 
+// Issue 9: the calendar.
+diesel::table! {
+    holidays (id) {
+        id -> Integer,
+        day -> Date,
+        name_vi -> Text,
+        name_en -> Text,
+        kind -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
     fields,
@@ -268,4 +279,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     recovery_codes,
     second_factor_settings,
     audit_log,
+    holidays,
 );

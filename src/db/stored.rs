@@ -12,6 +12,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
+use crate::domain::calendar::DayKind;
 use crate::domain::{
     EventKind, ItemStatus, MailEvent, MailStatus, Role, Satisfaction, TokenPurpose,
 };
@@ -77,4 +78,5 @@ stored_as_text!(
     MailEvent => StoredMailEvent,
     MailStatus => StoredMailStatus,
     TokenPurpose => StoredTokenPurpose,
+    DayKind => StoredDayKind,
 );

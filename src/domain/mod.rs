@@ -1,6 +1,7 @@
 //! Plain types and rules of the desk; nothing here knows about HTTP or SQL.
 
 pub mod browser;
+pub mod calendar;
 pub mod credentials;
 pub mod csv;
 pub mod event;

@@ -123,4 +123,10 @@ routes! {
     POST "/admin/conferences" => admin::create_conference,
     GET "/admin/conferences/{id}" => admin::edit_conference,
     POST "/admin/conferences/{id}" => admin::update_conference,
+    // The working calendar (issue 9), one page per year
+    GET "/admin/calendar" => admin::calendar,
+    POST "/admin/calendar" => admin::create_entry,
+    GET "/admin/calendar/{id}" => admin::edit_entry,
+    POST "/admin/calendar/{id}" => admin::update_entry,
+    POST "/admin/calendar/{id}/delete" => admin::delete_entry,
 }

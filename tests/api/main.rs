@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod authorization;
+mod calendar;
 mod concurrency;
 mod demo;
 mod four_eyes;

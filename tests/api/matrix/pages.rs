@@ -137,6 +137,11 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(POST, "/admin/conferences",                  ToLogin,  ADMIN,       Invalid),
     page(GET,  "/admin/conferences/{id}",             ToLogin,  ADMIN,       Ok),
     page(POST, "/admin/conferences/{id}",             ToLogin,  ADMIN,       Invalid),
+    page(GET,  "/admin/calendar",                     ToLogin,  ADMIN,       Ok),
+    page(POST, "/admin/calendar",                     ToLogin,  ADMIN,       Invalid),
+    page(GET,  "/admin/calendar/{id}",                ToLogin,  ADMIN,       Ok),
+    page(POST, "/admin/calendar/{id}",                ToLogin,  ADMIN,       Invalid),
+    page(POST, "/admin/calendar/{id}/delete",         ToLogin,  ADMIN,       Redirect),
 ];
 
 impl PageRule {
