@@ -148,7 +148,14 @@ pub fn refresh_planner_statistics(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 /// How many times a write that lost a race with another writer is tried again.
-const WRITE_ATTEMPTS: u32 = 8;
+/// SQLite answers "database is locked" at once, without its busy wait, when a
+/// transaction that began by reading must become the writer after another one
+/// wrote; under a rush of submissions eight tries with short pauses were seen to
+/// run out. Thirty tries with pauses capped at a quarter second wait up to about
+/// six seconds in all, which a delegate prefers to losing the form to an error.
+const WRITE_ATTEMPTS: u32 = 30;
+/// The longest pause between two tries.
+const WRITE_PAUSE_CAP_MS: u64 = 250;
 
 /// Runs `work` in a transaction, trying it again when the engine reports that it
 /// lost a race with a concurrent writer (SQLite's "database is locked", a
@@ -166,7 +173,8 @@ pub fn write_transaction<T, E: DatabaseFailure>(
                     && attempt < WRITE_ATTEMPTS =>
             {
                 attempt += 1;
-                std::thread::sleep(Duration::from_millis(5 * u64::from(attempt * attempt)));
+                let pause = (5 * u64::from(attempt * attempt)).min(WRITE_PAUSE_CAP_MS);
+                std::thread::sleep(Duration::from_millis(pause));
             }
             other => return other,
         }
