@@ -217,9 +217,11 @@ fn loggable_path(path: &str) -> String {
 
 fn print_demo_accounts(accounts: &[DemoAccount]) {
     println!("\nDemo accounts (shown once; they share one password):");
+    // The email column is as wide as the longest address, so the passwords line up.
+    let width = accounts.iter().map(|a| a.email.len()).max().unwrap_or(0);
     for account in accounts {
         println!(
-            "  {:<12} {:<26} {}",
+            "  {:<12} {:<width$} {}",
             account.role.as_str(),
             account.email,
             account.password
