@@ -49,10 +49,18 @@ pub fn random_token() -> String {
 /// The keyed hash (HMAC-SHA256, hex) under which a session id or an account token
 /// is stored, so a copy of the database opens nothing.
 pub fn keyed_hash(secret: &SecretKey, value: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    hash_with_key(secret.expose(), value)
+}
+
+/// HMAC-SHA256 of `value` under `key`, hex: [`keyed_hash`] with a derived key.
+pub fn hash_with_key(key: &[u8], value: &str) -> String {
+    let mut mac = hmac_with(key);
     mac.update(value.as_bytes());
     hex::encode(mac.finalize().into_bytes())
+}
+
+fn hmac_with(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key")
 }
 
 /// Whether `expected_hex` is the keyed hash of `value`, compared in constant time
@@ -61,8 +69,7 @@ pub fn keyed_hash_matches(secret: &SecretKey, value: &str, expected_hex: &str) -
     let Ok(expected) = hex::decode(expected_hex) else {
         return false;
     };
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret.expose()).expect("HMAC takes any key");
+    let mut mac = hmac_with(secret.expose());
     mac.update(value.as_bytes());
     mac.verify_slice(&expected).is_ok()
 }
@@ -73,53 +80,62 @@ const LINK_ENCRYPTION_LABEL: &[u8] = b"dialogue-desk/outbox/link-encryption/v1";
 /// Length of an XChaCha20-Poly1305 nonce.
 const NONCE_LEN: usize = 24;
 
-fn link_cipher(secret: &SecretKey) -> XChaCha20Poly1305 {
+/// A key of its own for one purpose (`label`), derived from `SECRET_KEY` with
+/// HKDF-SHA256, so a key for one use reveals nothing about another's.
+pub fn derive_key(secret: &SecretKey, label: &[u8]) -> [u8; 32] {
     let mut key = [0u8; 32];
     Hkdf::<Sha256>::new(None, secret.expose())
-        .expand(LINK_ENCRYPTION_LABEL, &mut key)
+        .expand(label, &mut key)
         .expect("32 bytes is a valid HKDF-SHA256 length");
-    XChaCha20Poly1305::new((&key).into())
+    key
 }
 
-/// Encrypts a link with a token (an invitation, a password reset) for the outbox
-/// row that carries it to `recipient`: XChaCha20-Poly1305 under a key derived from
-/// `SECRET_KEY`, a random nonce, the recipient's address as associated data (a
-/// sealed link copied to another row does not open). Hex of nonce and ciphertext.
-pub fn seal_link(secret: &SecretKey, recipient: &str, link: &str) -> String {
+/// Encrypts `plaintext` with XChaCha20-Poly1305 under `key` and a random nonce,
+/// bound to `aad` (the same bytes are needed to open it): hex of nonce and
+/// ciphertext, the form stored in the database.
+pub fn seal(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> String {
     let mut nonce = [0u8; NONCE_LEN];
     rand::thread_rng().fill_bytes(&mut nonce);
-    let sealed = link_cipher(secret)
+    let sealed = XChaCha20Poly1305::new(key.into())
         .encrypt(
             XNonce::from_slice(&nonce),
             Payload {
-                msg: link.as_bytes(),
-                aad: recipient.as_bytes(),
+                msg: plaintext,
+                aad,
             },
         )
-        .expect("encryption of a short link cannot fail");
+        .expect("encryption of a short value cannot fail");
     let mut stored = nonce.to_vec();
     stored.extend_from_slice(&sealed);
     hex::encode(stored)
 }
 
-/// Opens what [`seal_link`] stored for `recipient`; None with another key, another
-/// recipient or altered bytes.
-pub fn open_link(secret: &SecretKey, recipient: &str, sealed: &str) -> Option<String> {
-    let bytes = hex::decode(sealed).ok()?;
+/// Opens what [`seal`] stored; None with another key, other `aad` or altered bytes.
+pub fn open(key: &[u8; 32], aad: &[u8], stored: &str) -> Option<Vec<u8>> {
+    let bytes = hex::decode(stored).ok()?;
     if bytes.len() < NONCE_LEN {
         return None;
     }
     let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-    let link = link_cipher(secret)
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: sealed,
-                aad: recipient.as_bytes(),
-            },
-        )
-        .ok()?;
-    String::from_utf8(link).ok()
+    XChaCha20Poly1305::new(key.into())
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad })
+        .ok()
+}
+
+/// Encrypts a link with a token (an invitation, a password reset) for the outbox
+/// row that carries it to `recipient`, under the link key and with the
+/// recipient's address as associated data (a sealed link copied to another row
+/// does not open).
+pub fn seal_link(secret: &SecretKey, recipient: &str, link: &str) -> String {
+    let key = derive_key(secret, LINK_ENCRYPTION_LABEL);
+    seal(&key, recipient.as_bytes(), link.as_bytes())
+}
+
+/// Opens what [`seal_link`] stored for `recipient`; None with another key, another
+/// recipient or altered bytes.
+pub fn open_link(secret: &SecretKey, recipient: &str, sealed: &str) -> Option<String> {
+    let key = derive_key(secret, LINK_ENCRYPTION_LABEL);
+    String::from_utf8(open(&key, recipient.as_bytes(), sealed)?).ok()
 }
 
 /// OWASP Password Storage Cheat Sheet: argon2id, m=19456 KiB, t=2, p=1. Pinned here

@@ -2,19 +2,15 @@
 //! any authenticator app, the encryption of their secrets at rest, and the
 //! single-use recovery codes. No HTTP and no queries here.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use hkdf::Hkdf;
-use hmac::{Hmac, Mac};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use rand::{Rng, RngCore};
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, TOTP};
 
 use crate::config::SecretKey;
 use crate::domain::Role;
+use crate::secrets;
 
 /// The name authenticator apps show above the codes.
 pub const ISSUER: &str = "Dialogue Desk";
@@ -72,57 +68,21 @@ pub struct Undecryptable;
 impl Keys {
     /// Derives the keys from the app's secret with HKDF-SHA256, one label each.
     pub fn derive(secret: &SecretKey) -> Keys {
-        let hkdf = Hkdf::<Sha256>::new(None, secret.expose());
-        let mut keys = Keys {
-            encryption: [0; 32],
-            recovery: [0; 32],
-        };
-        hkdf.expand(SECRET_ENCRYPTION_LABEL, &mut keys.encryption)
-            .expect("32 bytes is a valid HKDF-SHA256 length");
-        hkdf.expand(RECOVERY_HASH_LABEL, &mut keys.recovery)
-            .expect("32 bytes is a valid HKDF-SHA256 length");
-        keys
+        Keys {
+            encryption: secrets::derive_key(secret, SECRET_ENCRYPTION_LABEL),
+            recovery: secrets::derive_key(secret, RECOVERY_HASH_LABEL),
+        }
     }
 
     /// Encrypts a TOTP secret for `user_id` (bound to it as associated data, so a
     /// row copied to another user does not decrypt): hex of nonce and ciphertext.
     pub fn encrypt_secret(&self, user_id: i32, secret: &[u8]) -> String {
-        let cipher = XChaCha20Poly1305::new((&self.encryption).into());
-        let mut nonce = [0u8; 24];
-        rand::thread_rng().fill_bytes(&mut nonce);
-        let aad = user_id.to_be_bytes();
-        let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: secret,
-                    aad: &aad,
-                },
-            )
-            .expect("encryption of a short secret cannot fail");
-        let mut stored = nonce.to_vec();
-        stored.extend_from_slice(&sealed);
-        hex::encode(stored)
+        secrets::seal(&self.encryption, &user_id.to_be_bytes(), secret)
     }
 
     /// Decrypts what [`Keys::encrypt_secret`] stored for `user_id`.
     pub fn decrypt_secret(&self, user_id: i32, stored: &str) -> Result<Vec<u8>, Undecryptable> {
-        let bytes = hex::decode(stored).map_err(|_| Undecryptable)?;
-        if bytes.len() < 24 {
-            return Err(Undecryptable);
-        }
-        let (nonce, sealed) = bytes.split_at(24);
-        let cipher = XChaCha20Poly1305::new((&self.encryption).into());
-        let aad = user_id.to_be_bytes();
-        cipher
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| Undecryptable)
+        secrets::open(&self.encryption, &user_id.to_be_bytes(), stored).ok_or(Undecryptable)
     }
 
     /// The stored form of a recovery code: HMAC-SHA256 keyed by a derived key.
@@ -131,10 +91,7 @@ impl Keys {
     /// key, and even with it 2^50 guesses per code; argon2 for each of ten codes
     /// would cost seconds per login attempt.
     pub fn hash_recovery_code(&self, code: &str) -> String {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.recovery).expect("HMAC takes any key");
-        mac.update(normalise_recovery_code(code).as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        secrets::hash_with_key(&self.recovery, &normalise_recovery_code(code))
     }
 }
 

@@ -16,6 +16,15 @@ pub const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 pub struct FormErrors(BTreeMap<String, String>);
 
 impl FormErrors {
+    /// The status of a form page showing these errors: 200, or 422 when any.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            UNPROCESSABLE
+        }
+    }
+
     /// Runs the form's `validator` rules and translates what fails.
     pub fn of(form: &impl Validate, catalog: &Catalog, lang: Lang) -> FormErrors {
         match form.validate() {

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::access::{load_for, step};
+use super::access::{change_item, load_for, step};
 use super::notices::{notify, staff_except};
 use crate::db::answers;
 use crate::db::events::{EventKind, NewEvent};
@@ -103,8 +103,7 @@ pub fn approve(
     id: ItemId,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Review)?;
+    change_item(conn, actor, id, Operation::Review, |conn, item| {
         let latest = answers::latest_revision(conn, id)?
             .ok_or(StoreError::Conflict(ConflictKind::NoDraft))?;
         if latest.author_id == actor.user.0 {
@@ -116,7 +115,7 @@ pub fn approve(
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::Approve,
             EventKind::Approved,
             "",
@@ -138,12 +137,11 @@ pub fn return_to_drafting(
     comment: &str,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| {
-        let (item, _) = load_for(conn, actor, id, Operation::Review)?;
+    change_item(conn, actor, id, Operation::Review, |conn, item| {
         step(
             conn,
             actor,
-            &item,
+            item,
             Action::ReturnToDrafting,
             EventKind::Returned,
             comment,

@@ -17,7 +17,7 @@ use crate::domain::credentials::check_new_password;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::routes::auth::{language_cookie, with_cookie};
-use crate::routes::forms::{FormErrors, UNPROCESSABLE};
+use crate::routes::forms::FormErrors;
 use crate::routes::pages::{flash, now, page, see_other, typed_page, with_db};
 use crate::routes::AppState;
 /// The hash stored for an account whose password nobody knows yet: a real argon2id
@@ -90,11 +90,7 @@ async fn set_password_page(
         account_email: &user.email,
         errors,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        UNPROCESSABLE
-    };
+    let status = errors.status();
     typed_page(state, visit, "accounts/set_password.html", &context, status).await
 }
 

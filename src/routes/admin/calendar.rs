@@ -1,7 +1,6 @@
 //! The calendar: one page per year listing its holidays, days off and working
 //! Saturdays, with a form to add an entry; an entry's own page to edit or delete it.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +12,7 @@ use crate::db::holidays::{working_calendar, Holiday, HolidayForm};
 use crate::domain::calendar::{local_date, CalendarEntry, DayKind};
 use crate::domain::text::normalize;
 use crate::error::AppError;
-use crate::routes::forms::{FormErrors, UNPROCESSABLE};
+use crate::routes::forms::FormErrors;
 use crate::routes::pages::{see_other, typed_page, with_db};
 use crate::routes::roles::Admin;
 use crate::routes::AppState;
@@ -147,11 +146,7 @@ async fn year_page(
         form,
         errors,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        UNPROCESSABLE
-    };
+    let status = errors.status();
     typed_page(
         state,
         &current.visit,
@@ -221,11 +216,7 @@ async fn entry_page(
         form,
         errors,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        UNPROCESSABLE
-    };
+    let status = errors.status();
     typed_page(
         state,
         &current.visit,

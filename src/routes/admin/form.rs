@@ -2,7 +2,6 @@
 //! page of each area, body choices, checkbox values, codes, and saving with a
 //! one-time message.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use serde::Serialize;
 
@@ -12,7 +11,7 @@ use crate::db::{is_unique_violation, DbConnection};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::routes::forms::{FormErrors, UNPROCESSABLE};
+use crate::routes::forms::FormErrors;
 use crate::routes::pages::{flash, typed_page, with_db};
 use crate::routes::AppState;
 
@@ -104,11 +103,7 @@ pub(super) async fn form_page(
         bodies,
         roles: matches!(area, Area::Users).then(|| Role::ALL.map(Role::as_str)),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        UNPROCESSABLE
-    };
+    let status = errors.status();
     typed_page(
         state,
         &current.visit,
