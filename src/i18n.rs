@@ -34,6 +34,15 @@ impl Catalog {
                     "vi/accounts.toml",
                     include_str!("../locales/vi/accounts.toml"),
                 ),
+                (
+                    "vi/deadlines.toml",
+                    include_str!("../locales/vi/deadlines.toml"),
+                ),
+                ("vi/clock.toml", include_str!("../locales/vi/clock.toml")),
+                (
+                    "vi/digests.toml",
+                    include_str!("../locales/vi/digests.toml"),
+                ),
             ]),
             en: parse(&[
                 ("en/core.toml", include_str!("../locales/en/core.toml")),
@@ -42,6 +51,15 @@ impl Catalog {
                 (
                     "en/accounts.toml",
                     include_str!("../locales/en/accounts.toml"),
+                ),
+                (
+                    "en/deadlines.toml",
+                    include_str!("../locales/en/deadlines.toml"),
+                ),
+                ("en/clock.toml", include_str!("../locales/en/clock.toml")),
+                (
+                    "en/digests.toml",
+                    include_str!("../locales/en/digests.toml"),
                 ),
             ]),
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::schema::conferences;
 use super::{is_unique_violation, ConflictKind, DbConnection, StoreError};
+use crate::domain::deadlines::DeadlinePolicy;
 use crate::domain::{ConferenceId, ReferencePrefix};
 
 /// A dialogue conference.
@@ -23,7 +24,7 @@ pub struct Conference {
     pub held_on: NaiveDate,
     /// The notice that assigned the answers, such as `920-TB/TU`.
     pub notice_number: String,
-    /// Days a body has to answer, counted from submission.
+    /// Working days a body has to answer, counted from submission.
     pub response_days: i32,
     /// Whether delegates may file items now.
     pub open_for_submissions: bool,
@@ -33,6 +34,50 @@ pub struct Conference {
     pub last_reference_number: i32,
     /// When the conference was set up.
     pub created_at: NaiveDateTime,
+    /// Working days for triage by the coordinator.
+    pub triage_days: i32,
+    /// Working days for drafting by the lead body.
+    pub drafting_days: i32,
+    /// Working days for approval.
+    pub approval_days: i32,
+    /// Working days for publication by the coordinator.
+    pub publication_days: i32,
+    /// An item is due soon on its last this-many working days.
+    pub due_soon_days: i32,
+    /// Working days overdue before the head of the body is chased too.
+    pub escalate_to_head_after: i32,
+    /// Working days overdue before the coordinating body is chased too.
+    pub escalate_to_coordinators_after: i32,
+}
+
+/// A conference's deadlines, saved apart from the rest of its form (new
+/// conferences start with the columns' defaults, [`DeadlinePolicy::default`]).
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = conferences)]
+pub struct DeadlineSettings {
+    /// Working days for triage.
+    pub triage_days: i32,
+    /// Working days for drafting.
+    pub drafting_days: i32,
+    /// Working days for approval.
+    pub approval_days: i32,
+    /// Working days for publication.
+    pub publication_days: i32,
+    /// The due-soon window in working days.
+    pub due_soon_days: i32,
+    /// Escalation to the head of the body after this many working days overdue.
+    pub escalate_to_head_after: i32,
+    /// Escalation to the coordinating body after this many working days overdue.
+    pub escalate_to_coordinators_after: i32,
+}
+
+impl DeadlineSettings {
+    /// Saves a conference's deadlines.
+    pub fn save(&self, conn: &mut DbConnection, id: ConferenceId) -> QueryResult<usize> {
+        diesel::update(conferences::table.find(id.0))
+            .set(self)
+            .execute(conn)
+    }
 }
 
 /// The editable part of a conference.
@@ -56,6 +101,21 @@ pub struct ConferenceForm {
 }
 
 impl Conference {
+    /// The working days this conference allows, and when it chases.
+    pub fn policy(&self) -> DeadlinePolicy {
+        let days = |n: i32| u32::try_from(n).unwrap_or(0);
+        DeadlinePolicy {
+            triage_days: days(self.triage_days),
+            drafting_days: days(self.drafting_days),
+            approval_days: days(self.approval_days),
+            publication_days: days(self.publication_days),
+            answer_days: days(self.response_days),
+            due_soon_days: days(self.due_soon_days),
+            escalate_to_head_after: days(self.escalate_to_head_after),
+            escalate_to_coordinators_after: days(self.escalate_to_coordinators_after),
+        }
+    }
+
     /// The year used in references.
     pub fn year(&self) -> i32 {
         self.held_on.year()

@@ -62,6 +62,17 @@ pub struct Item {
     /// Reference, title and content folded for diacritic-free search.
     #[serde(skip)]
     pub search_text: String,
+    /// When the running stage is due; None once no answer is owed.
+    pub stage_due_at: Option<NaiveDateTime>,
+    /// The earlier of the stage's and the answer's due instants; None once no
+    /// answer is owed.
+    pub next_due_at: Option<NaiveDateTime>,
+    /// From when the item counts as due soon.
+    pub due_soon_at: Option<NaiveDateTime>,
+    /// When its clock was paused; None while it runs.
+    pub paused_at: Option<NaiveDateTime>,
+    /// The answer's due date as first set, before any extension.
+    pub original_deadline: NaiveDateTime,
 }
 
 /// A new item, as the submission stores it.
@@ -94,6 +105,8 @@ pub struct NewItem {
     pub submitted_at: NaiveDateTime,
     /// Due date.
     pub deadline: NaiveDateTime,
+    /// The same due date, kept when an extension moves `deadline`.
+    pub original_deadline: NaiveDateTime,
     /// Same as filing time.
     pub updated_at: NaiveDateTime,
     /// Folded search text.
@@ -184,7 +197,9 @@ impl Item {
 
     /// Moves the item from `from` by `action`, but only if nobody changed its state
     /// in the meantime: the `WHERE status = from` makes concurrent moves safe on both
-    /// engines. Returns the new state, or a conflict if the item moved on.
+    /// engines. Returns the new state, or a conflict if the item moved on. The
+    /// item's clock follows (see `db::deadlines`); a step that changes the lead body
+    /// does so before it moves the state, so the new stage belongs to the new body.
     pub fn transition(
         conn: &mut DbConnection,
         id: ItemId,
@@ -203,6 +218,7 @@ impl Item {
         .set((items::status.eq(to), items::updated_at.eq(now)))
         .execute(conn)?;
         if changed == 1 {
+            super::deadlines::on_transition(conn, id, from, to, action, now)?;
             Ok(to)
         } else {
             Err(StoreError::Conflict(ConflictKind::Transition))

@@ -59,6 +59,15 @@ diesel::table! {
         reference_prefix -> Text,
         last_reference_number -> Integer,
         created_at -> Timestamp,
+        // Issue 9 (2026-12-02-000700_deadlines): working days per stage, due soon,
+        // escalation after N working days overdue.
+        triage_days -> Integer,
+        drafting_days -> Integer,
+        approval_days -> Integer,
+        publication_days -> Integer,
+        due_soon_days -> Integer,
+        escalate_to_head_after -> Integer,
+        escalate_to_coordinators_after -> Integer,
     }
 }
 
@@ -86,6 +95,12 @@ diesel::table! {
         satisfaction -> Nullable<Text>,
         satisfaction_comment -> Nullable<Text>,
         search_text -> Text,
+        // Issue 9 (2026-12-02-000700_deadlines): the item's clock.
+        stage_due_at -> Nullable<Timestamp>,
+        next_due_at -> Nullable<Timestamp>,
+        due_soon_at -> Nullable<Timestamp>,
+        paused_at -> Nullable<Timestamp>,
+        original_deadline -> Timestamp,
     }
 }
 
@@ -260,6 +275,49 @@ diesel::table! {
     }
 }
 
+// Issue 9: stage clocks, extensions and the daily digest.
+diesel::table! {
+    stage_clocks (id) {
+        id -> Integer,
+        item_id -> Integer,
+        stage -> Text,
+        body_id -> Nullable<Integer>,
+        started_at -> Timestamp,
+        due_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    deadline_extensions (id) {
+        id -> Integer,
+        item_id -> Integer,
+        requested_by -> Integer,
+        requested_at -> Timestamp,
+        reason -> Text,
+        previous_deadline -> Timestamp,
+        requested_deadline -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<Integer>,
+        decided_at -> Nullable<Timestamp>,
+        decision_comment -> Text,
+    }
+}
+
+diesel::table! {
+    deadline_digests (user_id, local_day) {
+        user_id -> Integer,
+        local_day -> Date,
+        item_count -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(stage_clocks -> items (item_id));
+diesel::joinable!(stage_clocks -> bodies (body_id));
+diesel::joinable!(deadline_extensions -> items (item_id));
+diesel::joinable!(deadline_digests -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
     fields,
@@ -280,4 +338,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     second_factor_settings,
     audit_log,
     holidays,
+    stage_clocks,
+    deadline_extensions,
+    deadline_digests,
 );

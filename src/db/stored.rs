@@ -13,6 +13,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::calendar::DayKind;
+use crate::domain::deadlines::{ExtensionStatus, Stage};
 use crate::domain::{
     EventKind, ItemStatus, MailEvent, MailStatus, Role, Satisfaction, TokenPurpose,
 };
@@ -79,4 +80,6 @@ stored_as_text!(
     MailStatus => StoredMailStatus,
     TokenPurpose => StoredTokenPurpose,
     DayKind => StoredDayKind,
+    Stage => StoredStage,
+    ExtensionStatus => StoredExtensionStatus,
 );

@@ -25,6 +25,11 @@ pub fn local_date(utc: NaiveDateTime) -> NaiveDate {
     (utc + Duration::seconds(i64::from(VIETNAM_OFFSET_SECONDS))).date()
 }
 
+/// The local time in Vietnam of an instant stored as UTC.
+pub fn to_local(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + Duration::seconds(i64::from(VIETNAM_OFFSET_SECONDS))
+}
+
 /// The UTC instant of a local time in Vietnam.
 pub fn to_utc(local: NaiveDateTime) -> NaiveDateTime {
     local - Duration::seconds(i64::from(VIETNAM_OFFSET_SECONDS))
@@ -130,6 +135,11 @@ impl WorkingCalendar {
         }
     }
 
+    /// When the office day ends (local time).
+    pub fn office_close(&self) -> NaiveTime {
+        self.office_close
+    }
+
     /// Whether offices work on `date`: a holiday never is one, a listed working
     /// Saturday is one, other days follow the week (Monday to Friday).
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
@@ -152,6 +162,22 @@ impl WorkingCalendar {
                 return day;
             }
         }
+    }
+
+    /// The working day `n` working days before `date` (`date` itself, or the
+    /// working day before it if it is not one, when `n` = 0).
+    pub fn working_days_before(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = date;
+        while !self.is_working_day(day) {
+            day = day.pred_opt().expect("a date after the start of time");
+        }
+        for _ in 0..n {
+            day = day.pred_opt().expect("a date after the start of time");
+            while !self.is_working_day(day) {
+                day = day.pred_opt().expect("a date after the start of time");
+            }
+        }
+        day
     }
 
     /// The working day on which something due "within `n` working days" of `event`

@@ -1,7 +1,6 @@
-//! Rules about items that do not depend on storage: references, deadlines,
+//! Rules about items that do not depend on storage: references,
 //! satisfaction and the limits on what a delegate may write.
 
-use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
 /// Longest title a delegate may give, in characters. (The proposal limits are
@@ -27,11 +26,6 @@ pub const ANSWER_MAX_CHARS: usize = 50_000;
 /// can never produce the same reference.
 pub fn format_reference(prefix: &str, number: i32) -> String {
     format!("{prefix}-{number:04}")
-}
-
-/// The date an answer is due: the conference's response period after submission.
-pub fn deadline(submitted_at: NaiveDateTime, response_days: i32) -> NaiveDateTime {
-    submitted_at + Duration::days(i64::from(response_days))
 }
 
 /// How satisfied a delegate says they are with the published answer.
@@ -67,21 +61,10 @@ impl Satisfaction {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     #[test]
     fn references_are_zero_padded_to_four_digits() {
         assert_eq!(format_reference("KN-2023", 42), "KN-2023-0042");
         assert_eq!(format_reference("KN-2023", 12345), "KN-2023-12345");
-    }
-
-    #[test]
-    fn the_deadline_is_the_response_period_after_submission() {
-        let submitted = NaiveDate::from_ymd_opt(2023, 5, 20)
-            .unwrap()
-            .and_hms_opt(9, 30, 0)
-            .unwrap();
-        let due = deadline(submitted, 30);
-        assert_eq!(due.to_string(), "2023-06-19 09:30:00");
     }
 }

@@ -30,6 +30,22 @@ pub enum MailEvent {
     CoordinationRequested,
     /// Coordinator: an item needs triage.
     TriageNeeded,
+    /// Delegate: the body asks for more information; the clock is paused.
+    InfoRequested,
+    /// Body staff: the delegate answered the request for information.
+    InfoProvided,
+    /// Coordinator: the lead body asks for more time.
+    ExtensionRequested,
+    /// Body staff: the coordinator granted or refused more time.
+    ExtensionDecided,
+    /// Delegate: the answer's due date moved (an extension was granted).
+    DeadlineExtended,
+    /// Staff: once a day, the items they hold or are chased for that are due soon
+    /// or overdue.
+    DeadlineDigest,
+    /// Not a mail of its own: the "due soon" lines of the digest, which a user may
+    /// turn off (the overdue lines always go).
+    DueSoonReminder,
     /// A new user: set your password.
     Invitation,
     /// Forgot password: a reset link.
@@ -44,7 +60,7 @@ pub enum MailEvent {
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 17] = [
+    pub const ALL: [MailEvent; 24] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
@@ -57,6 +73,13 @@ impl MailEvent {
         MailEvent::SentBack,
         MailEvent::CoordinationRequested,
         MailEvent::TriageNeeded,
+        MailEvent::InfoRequested,
+        MailEvent::InfoProvided,
+        MailEvent::ExtensionRequested,
+        MailEvent::ExtensionDecided,
+        MailEvent::DeadlineExtended,
+        MailEvent::DeadlineDigest,
+        MailEvent::DueSoonReminder,
         MailEvent::Invitation,
         MailEvent::PasswordReset,
         MailEvent::PasswordChanged,
@@ -79,6 +102,13 @@ impl MailEvent {
             MailEvent::SentBack => "sent_back",
             MailEvent::CoordinationRequested => "coordination_requested",
             MailEvent::TriageNeeded => "triage_needed",
+            MailEvent::InfoRequested => "info_requested",
+            MailEvent::InfoProvided => "info_provided",
+            MailEvent::ExtensionRequested => "extension_requested",
+            MailEvent::ExtensionDecided => "extension_decided",
+            MailEvent::DeadlineExtended => "deadline_extended",
+            MailEvent::DeadlineDigest => "deadline_digest",
+            MailEvent::DueSoonReminder => "due_soon_reminder",
             MailEvent::Invitation => "invitation",
             MailEvent::PasswordReset => "password_reset",
             MailEvent::PasswordChanged => "password_changed",
@@ -93,27 +123,23 @@ impl MailEvent {
     }
 
     /// The staff notices, which a user may turn off one by one.
-    pub const STAFF_NOTICES: [MailEvent; 6] = [
+    pub const STAFF_NOTICES: [MailEvent; 10] = [
         MailEvent::NewInQueue,
         MailEvent::ReviewWaiting,
         MailEvent::DraftReturned,
         MailEvent::SentBack,
         MailEvent::CoordinationRequested,
         MailEvent::TriageNeeded,
+        MailEvent::InfoProvided,
+        MailEvent::ExtensionRequested,
+        MailEvent::ExtensionDecided,
+        MailEvent::DueSoonReminder,
     ];
 
     /// Staff notices a user may turn off; the delegate's mails and account mails
     /// always go.
     pub fn is_staff_notice(self) -> bool {
-        matches!(
-            self,
-            MailEvent::NewInQueue
-                | MailEvent::ReviewWaiting
-                | MailEvent::DraftReturned
-                | MailEvent::SentBack
-                | MailEvent::CoordinationRequested
-                | MailEvent::TriageNeeded
-        )
+        MailEvent::STAFF_NOTICES.contains(&self)
     }
 }
 

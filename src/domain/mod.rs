@@ -4,6 +4,7 @@ pub mod browser;
 pub mod calendar;
 pub mod credentials;
 pub mod csv;
+pub mod deadlines;
 pub mod event;
 pub mod ids;
 pub mod import;

@@ -4,12 +4,13 @@ use chrono::NaiveDateTime;
 
 use super::notices::{announce_to_body, notify};
 use crate::db::conferences::Conference;
+use crate::db::deadlines;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::fields::Field;
 use crate::db::items::{Item, NewItem};
 use crate::db::users::User;
 use crate::db::{is_unique_violation, write_transaction, ConflictKind, DbConnection, StoreError};
-use crate::domain::item::{deadline, format_reference};
+use crate::domain::item::format_reference;
 use crate::domain::text::fold_for_search;
 use crate::domain::{Actor, ConferenceId, FieldId, ItemId, ItemStatus, MailEvent};
 
@@ -90,6 +91,7 @@ fn file(
     } else {
         ItemStatus::Submitted
     };
+    let deadline = deadlines::answer_deadline(conn, &conference, now)?;
     let item = NewItem {
         conference_id: conference.id,
         reference_number: number,
@@ -103,7 +105,8 @@ fn file(
         status,
         lead_body_id: field.lead_body_id,
         submitted_at: now,
-        deadline: deadline(now, conference.response_days),
+        deadline,
+        original_deadline: deadline,
         updated_at: now,
         search_text: fold_for_search(&format!(
             "{reference} {} {} {}",
@@ -111,6 +114,7 @@ fn file(
         )),
     }
     .insert(conn)?;
+    deadlines::start(conn, item, now)?;
     NewEvent::new(item, actor.user, EventKind::Submitted, now)
         .moved(ItemStatus::Submitted, ItemStatus::Submitted)
         .insert(conn)?;

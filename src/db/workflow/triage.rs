@@ -33,13 +33,14 @@ pub fn reroute(
             (Action::Reroute, EventKind::Rerouted)
         };
         let from = item.status;
-        let to = Item::transition(conn, id, from, action, now)?;
+        // The body first, so the drafting stage the move starts is the new body's.
         diesel::update(items::table.find(id.0))
             .set((
                 items::lead_body_id.eq(body.0),
                 items::approved_revision_id.eq(None::<i32>),
             ))
             .execute(conn)?;
+        let to = Item::transition(conn, id, from, action, now)?;
         NewEvent::new(id, actor.user, kind, now)
             .moved(from, to)
             .bodies(item.lead_body_id, Some(body.0))
