@@ -148,10 +148,10 @@ pub fn refresh_planner_statistics(conn: &mut DbConnection) -> QueryResult<()> {
 }
 
 /// How many times a write that lost a race with another writer is tried again.
-/// SQLite answers "database is locked" at once, without its busy wait, when a
-/// transaction that began by reading must become the writer after another one
-/// wrote; under a rush of submissions eight tries with short pauses were seen to
-/// run out. Thirty tries with pauses capped at a quarter second wait up to about
+/// On SQLite a write transaction takes the lock at its start and waits for it (see
+/// [`transaction_taking_the_write_lock`]), so a retry is left for the rare busy
+/// timeout under a long queue; on PostgreSQL for serialization failures and
+/// deadlocks. Thirty tries with pauses capped at a quarter second wait up to about
 /// six seconds in all, which a delegate prefers to losing the form to an error.
 const WRITE_ATTEMPTS: u32 = 30;
 /// The longest pause between two tries.
@@ -167,7 +167,7 @@ pub fn write_transaction<T, E: DatabaseFailure>(
 ) -> Result<T, E> {
     let mut attempt = 1;
     loop {
-        match conn.transaction(|conn| work(conn)) {
+        match transaction_taking_the_write_lock(conn, &mut work) {
             Err(ref error)
                 if error.database_error().is_some_and(is_write_conflict)
                     && attempt < WRITE_ATTEMPTS =>
@@ -177,6 +177,55 @@ pub fn write_transaction<T, E: DatabaseFailure>(
                 std::thread::sleep(Duration::from_millis(pause));
             }
             other => return other,
+        }
+    }
+}
+
+/// One try of [`write_transaction`]. On SQLite the outermost transaction begins
+/// with `BEGIN IMMEDIATE`: it takes the write lock at its start, waiting up to the
+/// busy timeout while another writer holds it. A plain `BEGIN` would read first and
+/// ask for the lock only at its first write, and SQLite refuses that upgrade at once
+/// ("database is locked", no busy wait) when another transaction wrote in the
+/// meantime; under a rush of submissions that surfaced as HTTP 500s. A nested call
+/// is a savepoint inside the caller's transaction, as on PostgreSQL.
+fn transaction_taking_the_write_lock<T, E: DatabaseFailure>(
+    conn: &mut DbConnection,
+    work: &mut impl FnMut(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let began_immediate = match conn {
+        DbConnection::Sqlite(sqlite) => {
+            let depth = AnsiTransactionManager::transaction_manager_status_mut(sqlite)
+                .transaction_depth()?;
+            if depth.is_none() {
+                AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+                true
+            } else {
+                false
+            }
+        }
+        DbConnection::Postgresql(_) => false,
+    };
+    if !began_immediate {
+        return conn.transaction(|conn| work(conn));
+    }
+    let outcome = work(conn);
+    let DbConnection::Sqlite(sqlite) = conn else {
+        unreachable!("only a SQLite connection began an immediate transaction")
+    };
+    match outcome {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                // A failed COMMIT leaves the transaction open: end it before the
+                // connection goes back to the pool.
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                Err(error.into())
+            }
+        },
+        Err(error) => {
+            AnsiTransactionManager::rollback_transaction(sqlite)?;
+            Err(error)
         }
     }
 }
@@ -210,6 +259,63 @@ pub fn is_unique_violation(error: &impl DatabaseFailure) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that read before another writer committed would be refused its
+    /// write at once on SQLite ("database is locked"); taking the lock at BEGIN
+    /// makes it wait instead, so one try suffices.
+    #[test]
+    fn a_sqlite_write_waits_for_the_lock_instead_of_failing() {
+        use diesel::sql_types::Integer;
+        use std::sync::mpsc;
+
+        #[derive(QueryableByName)]
+        struct Counter {
+            #[diesel(sql_type = Integer)]
+            value: i32,
+        }
+        fn bump(conn: &mut DbConnection) -> Result<(), crate::db::StoreError> {
+            let current: Counter =
+                diesel::sql_query("SELECT value FROM counter").get_result(conn)?;
+            diesel::sql_query(format!("UPDATE counter SET value = {}", current.value + 1))
+                .execute(conn)?;
+            Ok(())
+        }
+
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("lock.sqlite3");
+        let pool = connect(path.to_str().unwrap(), 2).unwrap();
+        pool.get()
+            .unwrap()
+            .batch_execute(
+                "CREATE TABLE counter (value INTEGER NOT NULL); INSERT INTO counter VALUES (0);",
+            )
+            .unwrap();
+
+        let (started, wait_for_start) = mpsc::channel();
+        let (second_running, wait_for_second) = mpsc::channel();
+        let first_pool = pool.clone();
+        let first = std::thread::spawn(move || {
+            let mut conn = first_pool.get().unwrap();
+            transaction_taking_the_write_lock(&mut conn, &mut |conn: &mut DbConnection| {
+                bump(conn)?;
+                started.send(()).unwrap();
+                // Hold the lock while the second writer starts its transaction.
+                wait_for_second.recv().unwrap();
+                std::thread::sleep(Duration::from_millis(200));
+                Ok::<(), crate::db::StoreError>(())
+            })
+        });
+        wait_for_start.recv().unwrap();
+        let mut conn = pool.get().unwrap();
+        second_running.send(()).unwrap();
+        let second = transaction_taking_the_write_lock(&mut conn, &mut bump);
+        assert!(second.is_ok(), "the second writer failed: {second:?}");
+        assert!(first.join().unwrap().is_ok());
+        let total: Counter = diesel::sql_query("SELECT value FROM counter")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(total.value, 2, "both writes count, one after the other");
+    }
 
     #[test]
     fn urls_choose_the_engine_and_unknown_schemes_are_refused() {
