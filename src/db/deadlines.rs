@@ -243,11 +243,48 @@ pub fn resume(
     let policy = policy_of(conn, row.conference_id)?;
     let calendar = calendar_around(conn, paused_at)?;
     let days = paused_days(&calendar, paused_at, now);
-    move_dues(conn, id, &row, days, None, &calendar, &policy)?;
+    // A stage that began while the clock was paused (the body moved the item on
+    // meanwhile) was counted from its own start: only the pause since then stops it.
+    let stage_started = running_clock_start(conn, id)?.unwrap_or(paused_at);
+    let stage_days = paused_days(&calendar, paused_at.max(stage_started), now);
+    let stage_due = row
+        .stage_due_at
+        .map(|due| shift(&calendar, due, stage_days));
+    let deadline = shift(&calendar, row.deadline, days);
+    set_running_due(conn, id, stage_due)?;
+    set_dues(conn, id, stage_due, deadline, &calendar, &policy)?;
     diesel::update(items::table.find(id.0))
         .set(items::paused_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
     Ok(Some(days))
+}
+
+/// When the running stage began, if one runs.
+fn running_clock_start(conn: &mut DbConnection, id: ItemId) -> QueryResult<Option<NaiveDateTime>> {
+    stage_clocks::table
+        .filter(stage_clocks::item_id.eq(id.0))
+        .filter(stage_clocks::finished_at.is_null())
+        .select(stage_clocks::started_at)
+        .first(conn)
+        .optional()
+}
+
+/// Moves the running stage's own row to `due`.
+fn set_running_due(
+    conn: &mut DbConnection,
+    id: ItemId,
+    due: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    if let Some(due) = due {
+        diesel::update(
+            stage_clocks::table
+                .filter(stage_clocks::item_id.eq(id.0))
+                .filter(stage_clocks::finished_at.is_null()),
+        )
+        .set(stage_clocks::due_at.eq(due))
+        .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Grants more time: the whole answer is due at the close of `new_date`, and the
@@ -265,34 +302,10 @@ pub fn extend(
     let new_deadline = crate::domain::calendar::to_utc(new_date.and_time(calendar.office_close()));
     let moved = calendar.working_days_between(local_date(row.deadline), new_date);
     let days = u32::try_from(moved.max(0)).unwrap_or(0);
-    move_dues(conn, id, &row, days, Some(new_deadline), &calendar, &policy)?;
+    if Stage::of(row.status).is_some() {
+        let stage_due = row.stage_due_at.map(|due| shift(&calendar, due, days));
+        set_running_due(conn, id, stage_due)?;
+        set_dues(conn, id, stage_due, new_deadline, &calendar, &policy)?;
+    }
     Ok(new_deadline)
-}
-
-/// Moves the running stage `days` working days later and the answer to
-/// `new_deadline` (or also `days` later), then stores what follows.
-fn move_dues(
-    conn: &mut DbConnection,
-    id: ItemId,
-    row: &ClockRow,
-    days: u32,
-    new_deadline: Option<NaiveDateTime>,
-    calendar: &WorkingCalendar,
-    policy: &DeadlinePolicy,
-) -> Result<(), StoreError> {
-    if Stage::of(row.status).is_none() {
-        return Ok(());
-    }
-    let stage_due = row.stage_due_at.map(|due| shift(calendar, due, days));
-    let deadline = new_deadline.unwrap_or_else(|| shift(calendar, row.deadline, days));
-    if let Some(due) = stage_due {
-        diesel::update(
-            stage_clocks::table
-                .filter(stage_clocks::item_id.eq(id.0))
-                .filter(stage_clocks::finished_at.is_null()),
-        )
-        .set(stage_clocks::due_at.eq(due))
-        .execute(conn)?;
-    }
-    set_dues(conn, id, stage_due, deadline, calendar, policy)
 }
