@@ -13,6 +13,31 @@ pub struct Catalog {
     en: BTreeMap<String, String>,
 }
 
+/// The locale files of one language, one per area of the interface, compiled into
+/// the binary: `locale_files!("vi": AREAS)`.
+macro_rules! locale_files {
+    ($lang:literal: AREAS) => {
+        locale_files!(
+            $lang: "core",
+            "admin",
+            "mail",
+            "accounts",
+            "deadlines",
+            "clock",
+            "digests",
+            "outcomes",
+            "commitments",
+            "tasks"
+        )
+    };
+    ($lang:literal: $($area:literal),+) => {
+        [$((
+            concat!($lang, "/", $area, ".toml"),
+            include_str!(concat!("../locales/", $lang, "/", $area, ".toml")),
+        )),+]
+    };
+}
+
 impl Catalog {
     /// Parses the two locale files shipped with the binary.
     pub fn load() -> Catalog {
@@ -26,42 +51,8 @@ impl Catalog {
             texts
         };
         Catalog {
-            vi: parse(&[
-                ("vi/core.toml", include_str!("../locales/vi/core.toml")),
-                ("vi/admin.toml", include_str!("../locales/vi/admin.toml")),
-                ("vi/mail.toml", include_str!("../locales/vi/mail.toml")),
-                (
-                    "vi/accounts.toml",
-                    include_str!("../locales/vi/accounts.toml"),
-                ),
-                (
-                    "vi/deadlines.toml",
-                    include_str!("../locales/vi/deadlines.toml"),
-                ),
-                ("vi/clock.toml", include_str!("../locales/vi/clock.toml")),
-                (
-                    "vi/digests.toml",
-                    include_str!("../locales/vi/digests.toml"),
-                ),
-            ]),
-            en: parse(&[
-                ("en/core.toml", include_str!("../locales/en/core.toml")),
-                ("en/admin.toml", include_str!("../locales/en/admin.toml")),
-                ("en/mail.toml", include_str!("../locales/en/mail.toml")),
-                (
-                    "en/accounts.toml",
-                    include_str!("../locales/en/accounts.toml"),
-                ),
-                (
-                    "en/deadlines.toml",
-                    include_str!("../locales/en/deadlines.toml"),
-                ),
-                ("en/clock.toml", include_str!("../locales/en/clock.toml")),
-                (
-                    "en/digests.toml",
-                    include_str!("../locales/en/digests.toml"),
-                ),
-            ]),
+            vi: parse(&locale_files!("vi": AREAS)),
+            en: parse(&locale_files!("en": AREAS)),
         }
     }
 

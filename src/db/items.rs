@@ -10,6 +10,7 @@ pub use super::item_lists::{Count, ItemFilter, ItemLine, ItemPage, Sort, COUNT_C
 use super::schema::{item_coordinating_bodies, items};
 use super::{ConflictKind, StoreError};
 use super::{DbConnection, MultiBackend};
+use crate::domain::follow_up::Outcome;
 use crate::domain::{Action, BodyId, ItemId, ItemStatus, Satisfaction, UserId};
 
 /// One item, as stored.
@@ -73,6 +74,14 @@ pub struct Item {
     pub paused_at: Option<NaiveDateTime>,
     /// The answer's due date as first set, before any extension.
     pub original_deadline: NaiveDateTime,
+    /// The published answer's outcome.
+    pub outcome: Option<Outcome>,
+    /// When every commitment of the answer was done (the item is resolved).
+    pub resolved_at: Option<NaiveDateTime>,
+    /// The delegate's verdict on the result (apart from the answer).
+    pub result_satisfaction: Option<Satisfaction>,
+    /// The delegate's comment on the result.
+    pub result_comment: Option<String>,
 }
 
 /// A new item, as the submission stores it.

@@ -101,6 +101,11 @@ diesel::table! {
         due_soon_at -> Nullable<Timestamp>,
         paused_at -> Nullable<Timestamp>,
         original_deadline -> Timestamp,
+        // Issue 10 (2026-12-02-000800_follow_up): outcome, resolution, the result.
+        outcome -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        result_satisfaction -> Nullable<Text>,
+        result_comment -> Nullable<Text>,
     }
 }
 
@@ -120,6 +125,12 @@ diesel::table! {
         body_text -> Text,
         author_id -> Integer,
         created_at -> Timestamp,
+        // Issue 10 (2026-12-02-000800_follow_up): the outcome drafted with it.
+        outcome -> Nullable<Text>,
+        outcome_reason -> Text,
+        forwarded_to -> Text,
+        forwarded_on -> Nullable<Date>,
+        forwarded_document -> Text,
     }
 }
 
@@ -318,6 +329,69 @@ diesel::joinable!(stage_clocks -> bodies (body_id));
 diesel::joinable!(deadline_extensions -> items (item_id));
 diesel::joinable!(deadline_digests -> users (user_id));
 
+// Issue 10: commitments, the notice's tasks, check-ins and inspections.
+diesel::table! {
+    commitments (id) {
+        id -> Integer,
+        conference_id -> Integer,
+        item_id -> Nullable<Integer>,
+        description -> Text,
+        owner_body_id -> Integer,
+        due_working_days -> Nullable<Integer>,
+        due_on -> Nullable<Date>,
+        due_at -> Nullable<Timestamp>,
+        planned_document -> Text,
+        progress -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    commitment_bodies (commitment_id, body_id) {
+        commitment_id -> Integer,
+        body_id -> Integer,
+    }
+}
+
+diesel::table! {
+    commitment_checkins (id) {
+        id -> Integer,
+        commitment_id -> Integer,
+        author_id -> Integer,
+        progress -> Text,
+        note -> Text,
+        evidence_link -> Text,
+        evidence_number -> Text,
+        evidence_date -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Integer,
+        conference_id -> Integer,
+        body_id -> Integer,
+        commitment_id -> Nullable<Integer>,
+        visited_on -> Date,
+        findings -> Text,
+        recommendations -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(commitments -> items (item_id));
+diesel::joinable!(commitments -> conferences (conference_id));
+diesel::joinable!(commitments -> bodies (owner_body_id));
+diesel::joinable!(commitment_bodies -> commitments (commitment_id));
+diesel::joinable!(commitment_checkins -> commitments (commitment_id));
+diesel::joinable!(commitment_checkins -> users (author_id));
+diesel::joinable!(inspections -> commitments (commitment_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
     fields,
@@ -341,4 +415,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     stage_clocks,
     deadline_extensions,
     deadline_digests,
+    commitments,
+    commitment_bodies,
+    commitment_checkins,
+    inspections,
 );

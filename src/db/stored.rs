@@ -14,6 +14,7 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 use crate::domain::calendar::DayKind;
 use crate::domain::deadlines::{ExtensionStatus, Stage};
+use crate::domain::follow_up::{Outcome, Progress};
 use crate::domain::{
     EventKind, ItemStatus, MailEvent, MailStatus, Role, Satisfaction, TokenPurpose,
 };
@@ -82,4 +83,6 @@ stored_as_text!(
     DayKind => StoredDayKind,
     Stage => StoredStage,
     ExtensionStatus => StoredExtensionStatus,
+    Outcome => StoredOutcome,
+    Progress => StoredProgress,
 );

@@ -46,6 +46,14 @@ pub enum MailEvent {
     /// Not a mail of its own: the "due soon" lines of the digest, which a user may
     /// turn off (the overdue lines always go).
     DueSoonReminder,
+    /// Body staff: their body owns a new commitment or task of the notice.
+    CommitmentAssigned,
+    /// Delegate: a commitment of the answer is done.
+    CommitmentDone,
+    /// Delegate: a commitment of the answer cannot be done (with the reason).
+    CommitmentBlocked,
+    /// Delegate: every commitment is done; the item is resolved.
+    ItemResolved,
     /// A new user: set your password.
     Invitation,
     /// Forgot password: a reset link.
@@ -60,7 +68,7 @@ pub enum MailEvent {
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 24] = [
+    pub const ALL: [MailEvent; 28] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
@@ -80,6 +88,10 @@ impl MailEvent {
         MailEvent::DeadlineExtended,
         MailEvent::DeadlineDigest,
         MailEvent::DueSoonReminder,
+        MailEvent::CommitmentAssigned,
+        MailEvent::CommitmentDone,
+        MailEvent::CommitmentBlocked,
+        MailEvent::ItemResolved,
         MailEvent::Invitation,
         MailEvent::PasswordReset,
         MailEvent::PasswordChanged,
@@ -109,6 +121,10 @@ impl MailEvent {
             MailEvent::DeadlineExtended => "deadline_extended",
             MailEvent::DeadlineDigest => "deadline_digest",
             MailEvent::DueSoonReminder => "due_soon_reminder",
+            MailEvent::CommitmentAssigned => "commitment_assigned",
+            MailEvent::CommitmentDone => "commitment_done",
+            MailEvent::CommitmentBlocked => "commitment_blocked",
+            MailEvent::ItemResolved => "item_resolved",
             MailEvent::Invitation => "invitation",
             MailEvent::PasswordReset => "password_reset",
             MailEvent::PasswordChanged => "password_changed",
@@ -123,7 +139,7 @@ impl MailEvent {
     }
 
     /// The staff notices, which a user may turn off one by one.
-    pub const STAFF_NOTICES: [MailEvent; 10] = [
+    pub const STAFF_NOTICES: [MailEvent; 11] = [
         MailEvent::NewInQueue,
         MailEvent::ReviewWaiting,
         MailEvent::DraftReturned,
@@ -134,6 +150,7 @@ impl MailEvent {
         MailEvent::ExtensionRequested,
         MailEvent::ExtensionDecided,
         MailEvent::DueSoonReminder,
+        MailEvent::CommitmentAssigned,
     ];
 
     /// Staff notices a user may turn off; the delegate's mails and account mails

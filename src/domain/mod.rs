@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod csv;
 pub mod deadlines;
 pub mod event;
+pub mod follow_up;
 pub mod ids;
 pub mod import;
 pub mod item;
