@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod bodies;
+pub mod commitments;
 pub mod conferences;
 pub mod connection;
 pub mod deadlines;

@@ -1,0 +1,207 @@
+//! Commitments (what an accepted answer promises) and the tasks a conference's
+//! notice assigns (a commitment with no item), with their check-ins.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{commitment_bodies, commitment_checkins, commitments, users};
+use super::DbConnection;
+use crate::domain::follow_up::Progress;
+use crate::domain::{BodyId, ConferenceId, ItemId};
+
+/// One commitment or task, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = commitments)]
+pub struct Commitment {
+    /// Row id.
+    pub id: i32,
+    /// The conference it belongs to.
+    pub conference_id: i32,
+    /// The item whose answer promised it; None for a task of the notice.
+    pub item_id: Option<i32>,
+    /// What will be done.
+    pub description: String,
+    /// The body that owns it (chủ trì).
+    pub owner_body_id: i32,
+    /// Due this many working days after its clock starts (publication, or recording).
+    pub due_working_days: Option<i32>,
+    /// Or due on this date.
+    pub due_on: Option<NaiveDate>,
+    /// When it is due, once its clock runs (None before the answer is published).
+    pub due_at: Option<NaiveDateTime>,
+    /// The document it will issue, if one is planned.
+    pub planned_document: String,
+    /// How far it got (the latest check-in's progress).
+    pub progress: Progress,
+    /// Who recorded it.
+    pub created_by: i32,
+    /// When.
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+    /// When it was done or found impossible.
+    pub closed_at: Option<NaiveDateTime>,
+}
+
+/// A commitment or task to store.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = commitments)]
+pub struct NewCommitment {
+    /// Conference.
+    pub conference_id: i32,
+    /// The item, or None for a task of the notice.
+    pub item_id: Option<i32>,
+    /// What will be done.
+    pub description: String,
+    /// Owning body.
+    pub owner_body_id: i32,
+    /// Working days allowed, or None when `due_on` is given.
+    pub due_working_days: Option<i32>,
+    /// The due date, or None when counted in working days.
+    pub due_on: Option<NaiveDate>,
+    /// When it is due, if its clock already runs.
+    pub due_at: Option<NaiveDateTime>,
+    /// Planned document.
+    pub planned_document: String,
+    /// Who records it.
+    pub created_by: i32,
+    /// When.
+    pub created_at: NaiveDateTime,
+    /// Same as `created_at`.
+    pub updated_at: NaiveDateTime,
+}
+
+/// One check-in with its author's name.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct CheckIn {
+    /// Row id.
+    pub id: i32,
+    /// The commitment.
+    pub commitment_id: i32,
+    /// The progress reported.
+    pub progress: Progress,
+    /// A short note (the reason, when it cannot be done).
+    pub note: String,
+    /// Evidence: a link.
+    pub evidence_link: String,
+    /// Evidence: the number of the document issued.
+    pub evidence_number: String,
+    /// Evidence: the date of that document.
+    pub evidence_date: Option<NaiveDate>,
+    /// When.
+    pub created_at: NaiveDateTime,
+    /// Who reported it.
+    pub author_name: String,
+}
+
+/// A check-in to store (the commitment's own progress is updated beside it).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = commitment_checkins)]
+pub struct NewCheckIn {
+    /// The commitment.
+    pub commitment_id: i32,
+    /// Who reports.
+    pub author_id: i32,
+    /// The progress.
+    pub progress: Progress,
+    /// Note.
+    pub note: String,
+    /// Evidence link.
+    pub evidence_link: String,
+    /// Evidence document number.
+    pub evidence_number: String,
+    /// Evidence document date.
+    pub evidence_date: Option<NaiveDate>,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+impl Commitment {
+    /// One commitment or task by id (the caller checks who may see it).
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Commitment>> {
+        commitments::table
+            .find(id)
+            .select(Commitment::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The commitments of an item's answer, in the order they were written.
+    pub fn of_item(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<Commitment>> {
+        commitments::table
+            .filter(commitments::item_id.eq(item.0))
+            .order(commitments::id)
+            .select(Commitment::as_select())
+            .load(conn)
+    }
+
+    /// Every commitment and task of a conference, oldest first.
+    pub fn of_conference(
+        conn: &mut DbConnection,
+        conference: ConferenceId,
+    ) -> QueryResult<Vec<Commitment>> {
+        commitments::table
+            .filter(commitments::conference_id.eq(conference.0))
+            .order(commitments::id)
+            .select(Commitment::as_select())
+            .load(conn)
+    }
+
+    /// The bodies that coordinate on a commitment or task (besides its owner).
+    pub fn coordinating_bodies(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<BodyId>> {
+        commitment_bodies::table
+            .filter(commitment_bodies::commitment_id.eq(id))
+            .order(commitment_bodies::body_id)
+            .select(commitment_bodies::body_id)
+            .load::<i32>(conn)
+            .map(|ids| ids.into_iter().map(BodyId).collect())
+    }
+
+    /// Whether it is closed (done, or found impossible).
+    pub fn is_closed(&self) -> bool {
+        self.progress.is_closed()
+    }
+}
+
+impl NewCommitment {
+    /// Stores it and returns its id.
+    pub fn insert(&self, conn: &mut DbConnection) -> QueryResult<i32> {
+        diesel::insert_into(commitments::table)
+            .values(self)
+            .returning(commitments::id)
+            .get_result(conn)
+    }
+}
+
+impl CheckIn {
+    /// The check-ins of a commitment, oldest first.
+    pub fn of_commitment(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<CheckIn>> {
+        commitment_checkins::table
+            .inner_join(users::table)
+            .filter(commitment_checkins::commitment_id.eq(id))
+            .order(commitment_checkins::id)
+            .select((
+                commitment_checkins::id,
+                commitment_checkins::commitment_id,
+                commitment_checkins::progress,
+                commitment_checkins::note,
+                commitment_checkins::evidence_link,
+                commitment_checkins::evidence_number,
+                commitment_checkins::evidence_date,
+                commitment_checkins::created_at,
+                users::full_name,
+            ))
+            .load(conn)
+    }
+}
+
+impl NewCheckIn {
+    /// Stores the check-in and returns its id.
+    pub fn insert(&self, conn: &mut DbConnection) -> QueryResult<i32> {
+        diesel::insert_into(commitment_checkins::table)
+            .values(self)
+            .returning(commitment_checkins::id)
+            .get_result(conn)
+    }
+}
