@@ -98,9 +98,7 @@ impl Actor {
             },
             Role::Approver => match operation {
                 Op::View | Op::AddNote => staff_of_item,
-                Op::Draft | Op::Review | Op::AskInfo | Op::RequestExtension => {
-                    relation.lead_body
-                }
+                Op::Draft | Op::Review | Op::AskInfo | Op::RequestExtension => relation.lead_body,
                 _ => false,
             },
             Role::Coordinator => matches!(
@@ -422,7 +420,8 @@ mod tests {
         assert_eq!(elsewhere, ClockAbilities::default());
         let owner = ClockAbilities::of(&actor(Role::Delegate), OWNER, true, true, false);
         assert!(owner.provide_info && !owner.resume);
-        let coordinator = ClockAbilities::of(&actor(Role::Coordinator), STRANGER, true, false, true);
+        let coordinator =
+            ClockAbilities::of(&actor(Role::Coordinator), STRANGER, true, false, true);
         assert!(coordinator.decide_extension && coordinator.ask_info);
         assert!(!coordinator.request_extension);
         let answered = ClockAbilities::of(&actor(Role::Coordinator), STRANGER, false, true, true);

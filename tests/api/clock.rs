@@ -244,9 +244,15 @@ async fn the_delegates_answer_moves_the_due_dates_by_exactly_the_working_days_pa
     let page = s.drafter.get(&format!("/items/{}", s.item)).await;
     assert!(!page.body.contains(PAUSED));
     assert!(page.body.contains(&html("23/02/2027")));
-    assert!(page.body.contains("3 ngày làm việc tạm dừng"), "{}", page.body);
+    assert!(
+        page.body.contains("3 ngày làm việc tạm dừng"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(answer));
-    assert!(page.body.contains("Đại biểu bổ sung thông tin (thời hạn chạy lại)"));
+    assert!(page
+        .body
+        .contains("Đại biểu bổ sung thông tin (thời hạn chạy lại)"));
 }
 
 #[tokio::test]
@@ -343,7 +349,10 @@ async fn a_granted_extension_moves_the_due_date_keeps_the_original_and_tells_the
     let asked = mails_to(&app, &s.coordinator_user, EXTENSION_REQUESTED).await;
     assert_eq!(asked.len(), 1);
     let text = asked[0].part("text/plain");
-    assert!(text.contains(reason) && text.contains(&shown(new_date)), "{text}");
+    assert!(
+        text.contains(reason) && text.contains(&shown(new_date)),
+        "{text}"
+    );
 
     // The coordinator sees the request and decides it on the item.
     let page = s.coordinator.get(&format!("/items/{}", s.item)).await;
@@ -383,7 +392,9 @@ async fn a_granted_extension_moves_the_due_date_keeps_the_original_and_tells_the
     ))));
     let staff_page = s.drafter.get(&format!("/items/{}", s.item)).await;
     assert!(staff_page.body.contains("Đồng ý gia hạn"));
-    assert!(staff_page.body.contains(&html(&shown(local_date(original)))));
+    assert!(staff_page
+        .body
+        .contains(&html(&shown(local_date(original)))));
 
     let told = mails_to(&app, &s.delegate_user, DEADLINE_EXTENDED).await;
     assert_eq!(told.len(), 1);
@@ -393,9 +404,7 @@ async fn a_granted_extension_moves_the_due_date_keeps_the_original_and_tells_the
     for user in [&s.drafter_user, &s.approver_user] {
         let decided = mails_to(&app, user, EXTENSION_DECIDED).await;
         assert_eq!(decided.len(), 1, "{}", user.email);
-        assert!(decided[0]
-            .part("text/plain")
-            .contains("đã đồng ý gia hạn"));
+        assert!(decided[0].part("text/plain").contains("đã đồng ý gia hạn"));
     }
 
     // Deciding the same request again is a conflict with a clear message.
@@ -435,7 +444,11 @@ async fn a_refused_extension_leaves_the_due_date_and_tells_the_body_why() {
         .coordinator
         .post(
             &path,
-            &[("extension", &extension), ("decision", "refuse"), ("text", " ")],
+            &[
+                ("extension", &extension),
+                ("decision", "refuse"),
+                ("text", " "),
+            ],
         )
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -445,15 +458,25 @@ async fn a_refused_extension_leaves_the_due_date_and_tells_the_body_why() {
     posted(
         &s.coordinator,
         &path,
-        &[("extension", &extension), ("decision", "refuse"), ("text", why)],
+        &[
+            ("extension", &extension),
+            ("decision", "refuse"),
+            ("text", why),
+        ],
     )
     .await;
     assert_eq!(deadline_of(&app, s.item).0, before);
     let mails = mails_to(&app, &s.approver_user, EXTENSION_DECIDED).await;
     assert_eq!(mails.len(), 1);
     let text = mails[0].part("text/plain");
-    assert!(text.contains("không đồng ý gia hạn") && text.contains(why), "{text}");
-    assert_eq!(queued(&app, &s.delegate_user, MailEvent::DeadlineExtended), 0);
+    assert!(
+        text.contains("không đồng ý gia hạn") && text.contains(why),
+        "{text}"
+    );
+    assert_eq!(
+        queued(&app, &s.delegate_user, MailEvent::DeadlineExtended),
+        0
+    );
     let staff = s.drafter.get(&format!("/items/{}", s.item)).await;
     assert!(staff.body.contains("Không đồng ý"));
     assert!(staff.body.contains(why));
@@ -472,7 +495,9 @@ async fn a_date_not_later_not_a_working_day_or_a_missing_reason_comes_back_with_
         .post(&path, &[("reason", "Lý do A."), ("date", &today)])
         .await;
     assert_eq!(not_later.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(not_later.body.contains("Hạn mới phải sau hạn trả lời hiện nay."));
+    assert!(not_later
+        .body
+        .contains("Hạn mới phải sau hạn trả lời hiện nay."));
     assert!(not_later.body.contains(&format!("value=\"{today}\"")));
     assert!(not_later.body.contains("Lý do A."));
 
@@ -483,7 +508,10 @@ async fn a_date_not_later_not_a_working_day_or_a_missing_reason_comes_back_with_
     }
     let weekend = s
         .drafter
-        .post(&path, &[("reason", "Lý do B."), ("date", &sunday.to_string())])
+        .post(
+            &path,
+            &[("reason", "Lý do B."), ("date", &sunday.to_string())],
+        )
         .await;
     assert_eq!(weekend.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(weekend.body.contains("Hạn mới phải là ngày làm việc"));
@@ -506,7 +534,10 @@ async fn a_date_not_later_not_a_working_day_or_a_missing_reason_comes_back_with_
     assert!(no_date.body.contains("extension_date-error"));
 
     // Nothing was recorded or mailed.
-    assert_eq!(queued(&app, &s.coordinator_user, MailEvent::ExtensionRequested), 0);
+    assert_eq!(
+        queued(&app, &s.coordinator_user, MailEvent::ExtensionRequested),
+        0
+    );
 }
 
 #[tokio::test]
@@ -522,9 +553,15 @@ async fn only_the_right_people_ask_answer_request_and_decide() {
     // A drafter of another body gets what they get for an item they cannot see.
     let hidden = stranger.get(&format!("/items/{id}")).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    assert_eq!(stranger.post(&ask, &question).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger.post(&ask, &question).await.status,
+        StatusCode::NOT_FOUND
+    );
     // The delegate does not pause their own item.
-    assert_eq!(s.delegate.post(&ask, &question).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.delegate.post(&ask, &question).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     posted(&s.drafter, &ask, &question).await;
     let reply = format!("/items/{id}/info-reply");
@@ -561,7 +598,11 @@ async fn only_the_right_people_ask_answer_request_and_decide() {
     let page = s.coordinator.get(&format!("/items/{id}")).await;
     let extension = hidden_value(&page.body, "extension").unwrap();
     let decide = format!("/items/{id}/extensions/decide");
-    let grant = [("extension", extension.as_str()), ("decision", "grant"), ("text", "")];
+    let grant = [
+        ("extension", extension.as_str()),
+        ("decision", "grant"),
+        ("text", ""),
+    ];
     for session in [&s.delegate, &s.drafter, &s.approver, &stranger] {
         assert_eq!(
             session.post(&decide, &grant).await.status,
@@ -574,5 +615,8 @@ async fn only_the_right_people_ask_answer_request_and_decide() {
     // And the delegate does not see the body's request.
     let delegate_page = s.delegate.get(&format!("/items/{id}")).await;
     assert!(!delegate_page.body.contains("Cần thêm thời gian."));
-    assert_eq!(queued(&app, &s.delegate_user, MailEvent::DeadlineExtended), 0);
+    assert_eq!(
+        queued(&app, &s.delegate_user, MailEvent::DeadlineExtended),
+        0
+    );
 }

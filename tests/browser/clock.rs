@@ -28,7 +28,10 @@ fn the_body_asks_the_delegate_who_answers_on_the_item_and_the_clock_runs_again()
         browser.click("Gửi đề nghị bổ sung").await;
         assert!(browser.has("#info_question-error").await);
         browser
-            .fill("Nội dung cần bổ sung", "Đề nghị gửi quyết định thành lập đơn vị.")
+            .fill(
+                "Nội dung cần bổ sung",
+                "Đề nghị gửi quyết định thành lập đơn vị.",
+            )
             .await;
         browser.click("Gửi đề nghị bổ sung").await;
         assert_eq!(
@@ -106,7 +109,10 @@ fn the_body_asks_for_more_time_and_the_coordinator_grants_it() {
             browser.text_of(".flash").await,
             "Đã gửi đề nghị gia hạn đến bộ phận điều phối."
         );
-        assert!(browser.text_of("table.extensions").await.contains("Chờ quyết định"));
+        assert!(browser
+            .text_of("table.extensions")
+            .await
+            .contains("Chờ quyết định"));
         browser.axe_check().await;
         browser.logout().await;
 
@@ -121,7 +127,10 @@ fn the_body_asks_for_more_time_and_the_coordinator_grants_it() {
         );
         let shown = date.format("%d/%m/%Y").to_string();
         assert!(browser.text_of(".details").await.contains(&shown));
-        assert!(browser.text_of("table.extensions").await.contains("Đồng ý gia hạn"));
+        assert!(browser
+            .text_of("table.extensions")
+            .await
+            .contains("Đồng ý gia hạn"));
         browser.axe_check().await;
         browser.logout().await;
 

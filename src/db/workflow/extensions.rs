@@ -52,49 +52,55 @@ pub fn request_extension(
     date: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Result<(), DateProblem>, StoreError> {
-    change_item(conn, actor, id, Operation::RequestExtension, |conn, item| {
-        if Stage::of(item.status()).is_none() {
-            return Err(StoreError::Conflict(ConflictKind::Transition));
-        }
-        // Taking the item's row first makes two requests at once wait for each
-        // other, so the second sees the first as pending.
-        touch(conn, id, now)?;
-        if Extension::pending_of(conn, id)?.is_some() {
-            return Err(StoreError::Conflict(ConflictKind::ExtensionPending));
-        }
-        let calendar = calendar_around(conn, now)?;
-        if let Err(problem) = check_date(&calendar, item.deadline, date) {
-            return Ok(Err(problem));
-        }
-        let requested = to_utc(date.and_time(calendar.office_close()));
-        NewExtension {
-            item: id,
-            by: actor.user,
-            at: now,
-            reason,
-            previous_deadline: item.deadline,
-            requested_deadline: requested,
-        }
-        .insert(conn)?;
-        NewEvent::new(id, actor.user, EventKind::ExtensionRequested, now)
-            .comment(reason)
+    change_item(
+        conn,
+        actor,
+        id,
+        Operation::RequestExtension,
+        |conn, item| {
+            if Stage::of(item.status()).is_none() {
+                return Err(StoreError::Conflict(ConflictKind::Transition));
+            }
+            // Taking the item's row first makes two requests at once wait for each
+            // other, so the second sees the first as pending.
+            touch(conn, id, now)?;
+            if Extension::pending_of(conn, id)?.is_some() {
+                return Err(StoreError::Conflict(ConflictKind::ExtensionPending));
+            }
+            let calendar = calendar_around(conn, now)?;
+            if let Err(problem) = check_date(&calendar, item.deadline, date) {
+                return Ok(Err(problem));
+            }
+            let requested = to_utc(date.and_time(calendar.office_close()));
+            NewExtension {
+                item: id,
+                by: actor.user,
+                at: now,
+                reason,
+                previous_deadline: item.deadline,
+                requested_deadline: requested,
+            }
             .insert(conn)?;
-        let coordinators = User::with_role(conn, Role::Coordinator)?;
-        let payload = serde_json::json!({
-            "reason": reason,
-            "previous": item.deadline,
-            "requested": requested,
-        });
-        notify_with(
-            conn,
-            MailEvent::ExtensionRequested,
-            id,
-            &coordinators,
-            payload,
-            now,
-        )?;
-        Ok(Ok(()))
-    })
+            NewEvent::new(id, actor.user, EventKind::ExtensionRequested, now)
+                .comment(reason)
+                .insert(conn)?;
+            let coordinators = User::with_role(conn, Role::Coordinator)?;
+            let payload = serde_json::json!({
+                "reason": reason,
+                "previous": item.deadline,
+                "requested": requested,
+            });
+            notify_with(
+                conn,
+                MailEvent::ExtensionRequested,
+                id,
+                &coordinators,
+                payload,
+                now,
+            )?;
+            Ok(Ok(()))
+        },
+    )
 }
 
 /// A coordinator grants request `extension`: the answer is due on the date asked

@@ -205,14 +205,26 @@ pub async fn decide_extension(
     }
     let comment = input.text;
     if grant {
-        act(&state, &current, id, "flash_extension_granted", move |conn, actor| {
-            workflow::grant_extension(conn, actor, id, extension, &comment, now())
-        })
+        act(
+            &state,
+            &current,
+            id,
+            "flash_extension_granted",
+            move |conn, actor| {
+                workflow::grant_extension(conn, actor, id, extension, &comment, now())
+            },
+        )
         .await
     } else {
-        act(&state, &current, id, "flash_extension_refused", move |conn, actor| {
-            workflow::refuse_extension(conn, actor, id, extension, &comment, now())
-        })
+        act(
+            &state,
+            &current,
+            id,
+            "flash_extension_refused",
+            move |conn, actor| {
+                workflow::refuse_extension(conn, actor, id, extension, &comment, now())
+            },
+        )
         .await
     }
 }
