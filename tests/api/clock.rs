@@ -620,3 +620,60 @@ async fn only_the_right_people_ask_answer_request_and_decide() {
         0
     );
 }
+
+#[tokio::test]
+async fn two_decisions_at_once_on_one_request_let_exactly_one_win() {
+    let app = crate::helpers::spawn_app().await;
+    let s = scene(&app).await;
+    let other = app
+        .login(&app.add_user(Role::Coordinator, Some("VPTU")))
+        .await;
+    let date = working_day_after(&app, s.item, 9).to_string();
+    posted(
+        &s.drafter,
+        &format!("/items/{}/extensions", s.item),
+        &[("reason", "Chờ ý kiến."), ("date", &date)],
+    )
+    .await;
+    let page = s.coordinator.get(&format!("/items/{}", s.item)).await;
+    let extension = hidden_value(&page.body, "extension").unwrap();
+    let path = format!("/items/{}/extensions/decide", s.item);
+    let grant = [
+        ("extension", extension.as_str()),
+        ("decision", "grant"),
+        ("text", ""),
+    ];
+    let refuse = [
+        ("extension", extension.as_str()),
+        ("decision", "refuse"),
+        ("text", "Không cần."),
+    ];
+
+    let (first, second) = tokio::join!(
+        s.coordinator.post(&path, &grant),
+        other.post(&path, &refuse)
+    );
+
+    let mut statuses = [first.status, second.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let granted = first.status == StatusCode::SEE_OTHER;
+    let (deadline, original) = deadline_of(&app, s.item);
+    assert_eq!(deadline != original, granted);
+    // One decision, one mail to the requester.
+    assert_eq!(
+        queued(&app, &s.drafter_user, MailEvent::ExtensionDecided),
+        1
+    );
+
+    // Two questions at once pause the clock once.
+    let ask = format!("/items/{}/info-request", s.item);
+    let (a, b) = tokio::join!(
+        s.drafter.post(&ask, &[("text", "Câu hỏi một.")]),
+        s.approver.post(&ask, &[("text", "Câu hỏi hai.")])
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(queued(&app, &s.delegate_user, MailEvent::InfoRequested), 1);
+}
