@@ -375,7 +375,7 @@ async fn a_granted_extension_moves_the_due_date_keeps_the_original_and_tells_the
         &[
             ("extension", &extension),
             ("decision", "grant"),
-            ("text", "Đồng ý."),
+            ("text", "Đồng ý, lưu ý tiến độ nội bộ."),
         ],
     )
     .await;
@@ -390,8 +390,11 @@ async fn a_granted_extension_moves_the_due_date_keeps_the_original_and_tells_the
         shown(local_date(before)),
         shown(new_date)
     ))));
+    // The coordinator's words are for the body, not the delegate.
+    assert!(!page.body.contains("lưu ý tiến độ nội bộ"));
     let staff_page = s.drafter.get(&format!("/items/{}", s.item)).await;
     assert!(staff_page.body.contains("Đồng ý gia hạn"));
+    assert!(staff_page.body.contains("lưu ý tiến độ nội bộ"));
     assert!(staff_page
         .body
         .contains(&html(&shown(local_date(original)))));

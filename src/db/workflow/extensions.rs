@@ -127,20 +127,16 @@ pub fn grant_extension(
         let new_date = local_date(request.requested_deadline);
         let new_deadline = deadlines::extend(conn, id, new_date, now)?;
         touch(conn, id, now)?;
-        // The timeline says old → new in dates every language writes alike, then
-        // the coordinator's words.
+        // The timeline, which the delegate reads too, says old → new in dates every
+        // language writes alike; the coordinator's words stay with the request,
+        // which only staff see.
         let moved = format!(
             "{} → {}",
             local_date(item.deadline).format("%d/%m/%Y"),
             local_date(new_deadline).format("%d/%m/%Y")
         );
-        let said = if comment.is_empty() {
-            moved
-        } else {
-            format!("{moved}\n{comment}")
-        };
         NewEvent::new(id, actor.user, EventKind::ExtensionGranted, now)
-            .comment(&said)
+            .comment(&moved)
             .insert(conn)?;
         let payload = serde_json::json!({
             "decision": "granted",
@@ -251,4 +247,39 @@ fn tell_the_body(
         payload,
         now,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::{CalendarEntry, DayKind};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_new_due_date_is_a_later_working_day() {
+        let calendar =
+            WorkingCalendar::new([CalendarEntry::new(day(2027, 4, 30), DayKind::Holiday).unwrap()]);
+        // Due at the close of Thursday 22/4/2027 (17:00 in Vietnam).
+        let current = to_utc(day(2027, 4, 22).and_hms_opt(17, 0, 0).unwrap());
+        assert_eq!(
+            check_date(&calendar, current, day(2027, 4, 22)),
+            Err(DateProblem::NotLater)
+        );
+        assert_eq!(
+            check_date(&calendar, current, day(2027, 4, 20)),
+            Err(DateProblem::NotLater)
+        );
+        assert_eq!(
+            check_date(&calendar, current, day(2027, 4, 24)),
+            Err(DateProblem::NotWorkingDay)
+        );
+        assert_eq!(
+            check_date(&calendar, current, day(2027, 4, 30)),
+            Err(DateProblem::NotWorkingDay)
+        );
+        assert_eq!(check_date(&calendar, current, day(2027, 4, 23)), Ok(()));
+    }
 }
