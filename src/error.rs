@@ -64,6 +64,9 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::MergeTarget => "error_merge_target",
         ConflictKind::NoSatisfaction => "error_no_satisfaction",
         ConflictKind::PrefixTaken => "error_prefix_taken",
+        ConflictKind::ExtensionPending => "error_extension_pending",
+        ConflictKind::ExtensionDecided => "error_extension_decided",
+        ConflictKind::ClockState => "error_clock_state",
     }
 }
 

@@ -36,6 +36,15 @@ pub enum ConflictKind {
     /// Another conference already uses that reference prefix.
     #[error("the reference prefix is taken")]
     PrefixTaken,
+    /// The item already has a request for more time waiting for a decision.
+    #[error("an extension request is already pending")]
+    ExtensionPending,
+    /// The request for more time was decided already (or is not pending).
+    #[error("the extension request was already decided")]
+    ExtensionDecided,
+    /// The clock is not (or no longer) paused, or already paused.
+    #[error("the clock is not in the state this step needs")]
+    ClockState,
 }
 
 /// The storage ring's error: what went wrong, with no HTTP in it.

@@ -78,6 +78,8 @@ pub struct ItemView {
     pub can: Abilities,
     /// Active bodies (id, name), for the routing forms.
     pub bodies: Vec<(i32, String)>,
+    /// The paused clock and the requests for more time (issue 9).
+    pub clock: workflow::ClockView,
 }
 
 /// Loads item `id` as `actor` may see it, with names in `lang`: a delegate sees
@@ -187,7 +189,9 @@ pub fn load_view(
         .filter(|b| b.active)
         .map(|b| (b.id, b.name(lang).to_owned()))
         .collect();
+    let clock = workflow::clock_view(conn, actor, &item, now)?;
     Ok(ItemView {
+        clock,
         field,
         lead_body: body_name(item.lead_body_id),
         delegate_name: delegate.full_name,

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod deadlines;
 pub mod error;
 pub mod events;
+pub mod extensions;
 pub mod fields;
 pub mod holidays;
 mod item_lists;

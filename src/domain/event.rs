@@ -39,11 +39,23 @@ pub enum EventKind {
     AnswerEmailed,
     /// Staff replied to the delegate's satisfaction comment.
     SatisfactionReplied,
+    /// Staff asked the delegate for more information; the clock stopped.
+    InfoRequested,
+    /// The delegate gave the information asked for; the clock restarted.
+    InfoProvided,
+    /// Staff restarted the clock without waiting for the delegate.
+    ClockResumed,
+    /// The lead body asked for a later due date.
+    ExtensionRequested,
+    /// A coordinator granted more time: the answer's due date moved.
+    ExtensionGranted,
+    /// A coordinator refused more time.
+    ExtensionRefused,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 24] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -62,6 +74,12 @@ impl EventKind {
         EventKind::SatisfactionGiven,
         EventKind::AnswerEmailed,
         EventKind::SatisfactionReplied,
+        EventKind::InfoRequested,
+        EventKind::InfoProvided,
+        EventKind::ClockResumed,
+        EventKind::ExtensionRequested,
+        EventKind::ExtensionGranted,
+        EventKind::ExtensionRefused,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -85,6 +103,12 @@ impl EventKind {
             EventKind::SatisfactionGiven => "satisfaction_given",
             EventKind::AnswerEmailed => "answer_emailed",
             EventKind::SatisfactionReplied => "satisfaction_replied",
+            EventKind::InfoRequested => "info_requested",
+            EventKind::InfoProvided => "info_provided",
+            EventKind::ClockResumed => "clock_resumed",
+            EventKind::ExtensionRequested => "extension_requested",
+            EventKind::ExtensionGranted => "extension_granted",
+            EventKind::ExtensionRefused => "extension_refused",
         }
     }
 
@@ -104,6 +128,12 @@ impl EventKind {
                 | EventKind::SatisfactionGiven
                 | EventKind::AnswerEmailed
                 | EventKind::SatisfactionReplied
+                // The delegate is the one asked, and is told when the date moves;
+                // asking for more time and a refusal stay inside the bodies.
+                | EventKind::InfoRequested
+                | EventKind::InfoProvided
+                | EventKind::ClockResumed
+                | EventKind::ExtensionGranted
         )
     }
 }

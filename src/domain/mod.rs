@@ -26,7 +26,7 @@ pub use item::Satisfaction;
 pub use lang::Lang;
 pub use mail::{AccountChange, MailEvent, MailStatus};
 pub use names::UnknownName;
-pub use permissions::{Abilities, Actor, Operation, Relation};
+pub use permissions::{Abilities, Actor, ClockAbilities, Operation, Relation};
 pub use reference::{PrefixProblem, ReferencePrefix};
 pub use role::Role;
 pub use status::{Action, InvalidTransition, ItemStatus};

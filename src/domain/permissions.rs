@@ -48,11 +48,19 @@ pub enum Operation {
     Publish,
     /// Record implementation progress.
     FollowImplementation,
+    /// Ask the delegate for more information (pausing the clock), or restart it.
+    AskInfo,
+    /// Give the information the body asked for.
+    ProvideInfo,
+    /// Ask for a later due date for the answer.
+    RequestExtension,
+    /// Grant or refuse a later due date.
+    DecideExtension,
 }
 
 impl Operation {
     /// Every operation, for exhaustive tests.
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 13] = [
         Operation::View,
         Operation::Withdraw,
         Operation::Rate,
@@ -62,6 +70,10 @@ impl Operation {
         Operation::Triage,
         Operation::Publish,
         Operation::FollowImplementation,
+        Operation::AskInfo,
+        Operation::ProvideInfo,
+        Operation::RequestExtension,
+        Operation::DecideExtension,
     ];
 }
 
@@ -73,21 +85,31 @@ impl Actor {
         let staff_of_item = relation.lead_body || relation.coordinating_body;
         match self.role {
             Role::Delegate => {
-                relation.owner && matches!(operation, Op::View | Op::Withdraw | Op::Rate)
+                relation.owner
+                    && matches!(
+                        operation,
+                        Op::View | Op::Withdraw | Op::Rate | Op::ProvideInfo
+                    )
             }
             Role::Drafter => match operation {
                 Op::View | Op::AddNote => staff_of_item,
-                Op::Draft => relation.lead_body,
+                Op::Draft | Op::AskInfo | Op::RequestExtension => relation.lead_body,
                 _ => false,
             },
             Role::Approver => match operation {
                 Op::View | Op::AddNote => staff_of_item,
-                Op::Draft | Op::Review => relation.lead_body,
+                Op::Draft | Op::Review | Op::AskInfo | Op::RequestExtension => relation.lead_body,
                 _ => false,
             },
             Role::Coordinator => matches!(
                 operation,
-                Op::View | Op::AddNote | Op::Triage | Op::Publish | Op::FollowImplementation
+                Op::View
+                    | Op::AddNote
+                    | Op::Triage
+                    | Op::Publish
+                    | Op::FollowImplementation
+                    | Op::AskInfo
+                    | Op::DecideExtension
             ),
             Role::Admin => false,
         }
@@ -156,6 +178,45 @@ impl Abilities {
     }
 }
 
+/// What the clock panel of an item's page may offer: asking the delegate, their
+/// answer, restarting the clock, and the extension forms. Kept apart from
+/// [`Abilities`] because it depends on the clock's state, not only the item's.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClockAbilities {
+    /// Ask the delegate for more information (pauses the clock).
+    pub ask_info: bool,
+    /// Give the information asked for (restarts the clock).
+    pub provide_info: bool,
+    /// Restart the clock without an answer.
+    pub resume: bool,
+    /// Ask for a later due date.
+    pub request_extension: bool,
+    /// Grant or refuse the pending request.
+    pub decide_extension: bool,
+}
+
+impl ClockAbilities {
+    /// The clock abilities of `actor`, standing to an item as `relation`, on an
+    /// item that is `owed` an answer (it has a running stage), whose clock is
+    /// `paused` or not, and that has a `pending` extension request or not.
+    pub fn of(
+        actor: &Actor,
+        relation: Relation,
+        owed: bool,
+        paused: bool,
+        pending: bool,
+    ) -> ClockAbilities {
+        let may = |op| actor.may(op, relation);
+        ClockAbilities {
+            ask_info: may(Operation::AskInfo) && owed && !paused,
+            provide_info: may(Operation::ProvideInfo) && owed && paused,
+            resume: may(Operation::AskInfo) && owed && paused,
+            request_extension: may(Operation::RequestExtension) && owed && !pending,
+            decide_extension: may(Operation::DecideExtension) && owed && pending,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +262,7 @@ mod tests {
     fn a_delegate_may_only_view_withdraw_and_rate_their_own_items() {
         assert_eq!(
             granted(Role::Delegate, OWNER),
-            vec![Op::View, Op::Withdraw, Op::Rate]
+            vec![Op::View, Op::Withdraw, Op::Rate, Op::ProvideInfo]
         );
         assert!(granted(Role::Delegate, STRANGER).is_empty());
         assert!(granted(Role::Delegate, LEAD).is_empty());
@@ -211,7 +272,13 @@ mod tests {
     fn a_drafter_drafts_only_for_the_lead_body_and_notes_as_coordinating_body() {
         assert_eq!(
             granted(Role::Drafter, LEAD),
-            vec![Op::View, Op::AddNote, Op::Draft]
+            vec![
+                Op::View,
+                Op::AddNote,
+                Op::Draft,
+                Op::AskInfo,
+                Op::RequestExtension
+            ]
         );
         assert_eq!(
             granted(Role::Drafter, COORDINATING),
@@ -224,7 +291,14 @@ mod tests {
     fn an_approver_reviews_only_their_own_bodys_items() {
         assert_eq!(
             granted(Role::Approver, LEAD),
-            vec![Op::View, Op::AddNote, Op::Draft, Op::Review]
+            vec![
+                Op::View,
+                Op::AddNote,
+                Op::Draft,
+                Op::Review,
+                Op::AskInfo,
+                Op::RequestExtension
+            ]
         );
         assert_eq!(
             granted(Role::Approver, COORDINATING),
@@ -241,6 +315,8 @@ mod tests {
             Op::Triage,
             Op::Publish,
             Op::FollowImplementation,
+            Op::AskInfo,
+            Op::DecideExtension,
         ];
         assert_eq!(granted(Role::Coordinator, STRANGER), expected);
         assert!(!actor(Role::Coordinator).may(Op::Draft, LEAD));
@@ -330,5 +406,25 @@ mod tests {
         assert!(approved.publish && approved.send_back && !approved.draft && !approved.review);
         let published = Abilities::of(&coordinator, STRANGER, ItemStatus::Published, None, &[]);
         assert!(published.follow && !published.publish);
+    }
+
+    #[test]
+    fn the_lead_body_asks_and_requests_time_the_owner_answers_a_coordinator_decides() {
+        let drafter = actor(Role::Drafter);
+        let running = ClockAbilities::of(&drafter, LEAD, true, false, false);
+        assert!(running.ask_info && running.request_extension && !running.resume);
+        let paused = ClockAbilities::of(&drafter, LEAD, true, true, true);
+        assert!(paused.resume && !paused.ask_info && !paused.request_extension);
+        assert!(!paused.decide_extension && !paused.provide_info);
+        let elsewhere = ClockAbilities::of(&drafter, COORDINATING, true, false, false);
+        assert_eq!(elsewhere, ClockAbilities::default());
+        let owner = ClockAbilities::of(&actor(Role::Delegate), OWNER, true, true, false);
+        assert!(owner.provide_info && !owner.resume);
+        let coordinator =
+            ClockAbilities::of(&actor(Role::Coordinator), STRANGER, true, false, true);
+        assert!(coordinator.decide_extension && coordinator.ask_info);
+        assert!(!coordinator.request_extension);
+        let answered = ClockAbilities::of(&actor(Role::Coordinator), STRANGER, false, true, true);
+        assert_eq!(answered, ClockAbilities::default());
     }
 }

@@ -85,6 +85,13 @@ routes! {
     GET "/publish" => queues::to_publish,
     POST "/publish" => items::publish_selection,
     POST "/items/{id}/implementation" => items::follow_implementation,
+    // The paused clock and extensions (issue 9): staff ask, the delegate answers,
+    // the lead body asks for more time, a coordinator decides
+    POST "/items/{id}/info-request" => items::ask_info,
+    POST "/items/{id}/info-reply" => items::provide_info,
+    POST "/items/{id}/clock/resume" => items::resume_clock,
+    POST "/items/{id}/extensions" => items::request_extension,
+    POST "/items/{id}/extensions/decide" => items::decide_extension,
     // Administrator and coordinator: the outbox
     GET "/outbox" => outbox::list,
     POST "/outbox/resend-failed" => outbox::resend_failed,

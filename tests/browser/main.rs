@@ -21,6 +21,7 @@ mod smtp;
 
 mod browser;
 mod cast;
+mod clock;
 mod journeys;
 mod phone;
 mod print;

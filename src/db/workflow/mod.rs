@@ -3,17 +3,23 @@
 //! its timeline entry and the mails it causes together. One file per area.
 
 mod access;
+mod clock;
 mod delegate;
 mod drafting;
+mod extensions;
 mod notices;
 mod publication;
 mod submit;
 mod triage;
 
 pub use access::{load_for, relation};
+pub use clock::{ask_info, clock_view, provide_info, resume_clock, ClockView, PauseLine};
 pub use delegate::{rate, withdraw};
 pub use drafting::{
     approve, return_to_drafting, save_draft, save_draft_and_send_for_review, send_for_review,
+};
+pub use extensions::{
+    check_date, grant_extension, refuse_extension, request_extension, DateProblem,
 };
 pub use publication::{
     follow_implementation, publish, reply_to_satisfaction, send_back, PublishedItem,

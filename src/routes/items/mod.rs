@@ -1,6 +1,7 @@
 //! One item: its page, as each role may see it, and every action taken on it.
 
 pub mod actions;
+pub mod clock;
 pub mod coordination;
 pub mod show;
 
@@ -8,6 +9,7 @@ pub use actions::{
     add_note, approve, rate, reply_to_satisfaction, return_to_drafting, save_draft,
     send_for_review, withdraw,
 };
+pub use clock::{ask_info, decide_extension, provide_info, request_extension, resume_clock};
 pub use coordination::{
     add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
     send_back,

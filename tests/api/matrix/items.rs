@@ -51,6 +51,10 @@ const ALL: &[State] = State::ALL;
 /// Neither withdrawn nor merged.
 const OPEN: &[State] = &[Routed, Drafting, InReview, Approved, Published, Rated];
 const OPEN_BEFORE_APPROVAL: &[State] = &[Routed, Drafting, InReview];
+/// Still owed an answer (its clock runs).
+const OWED: &[State] = &[Routed, Drafting, InReview, Approved];
+/// Who may ask the delegate for information and restart the clock.
+const ASKS: &[Person] = &[LeadDrafter, LeadApprover, Coordinator];
 
 /// The matrix of the item routes, as a spec.
 #[rustfmt::skip]
@@ -73,6 +77,13 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule(POST, "/items/{id}/publish",                &[Coordinator], &[Approved],          &[]),
     rule(POST, "/publish",                           &[Coordinator], &[Approved],          &[("item", "{id}")]),
     rule(POST, "/items/{id}/implementation",         &[Coordinator], &[Published, Rated],  &[("state", "started")]),
+    rule(POST, "/items/{id}/info-request",           ASKS,           OWED,                 &[("text", "Đề nghị bổ sung số liệu.")]),
+    // The matrix's items are never paused, nor have a pending extension request:
+    // whoever may gets the conflict, everyone else the missing page.
+    rule(POST, "/items/{id}/info-reply",             &[Owner],       &[],                  &[("text", "Số liệu bổ sung.")]),
+    rule(POST, "/items/{id}/clock/resume",           ASKS,           &[],                  &[]),
+    rule(POST, "/items/{id}/extensions",             LEAD,           OWED,                 &[("reason", "Cần thêm thời gian."), ("date", "2030-06-04")]),
+    rule(POST, "/items/{id}/extensions/decide",      &[Coordinator], &[],                  &[("extension", "0"), ("decision", "grant")]),
 ];
 
 impl ItemRule {
