@@ -5,6 +5,7 @@ pub mod answers;
 pub mod bodies;
 pub mod conferences;
 pub mod connection;
+pub mod deadline_report;
 pub mod deadlines;
 pub mod error;
 pub mod events;
