@@ -485,6 +485,13 @@ fn conference_form(prefix: &str) -> Vec<(&'static str, String)> {
         ("notice_number", "1024-TB/TU".to_owned()),
         ("reference_prefix", prefix.to_owned()),
         ("response_days", "30".to_owned()),
+        ("triage_days", "2".to_owned()),
+        ("drafting_days", "10".to_owned()),
+        ("approval_days", "3".to_owned()),
+        ("publication_days", "2".to_owned()),
+        ("due_soon_days", "2".to_owned()),
+        ("escalate_to_head_after", "2".to_owned()),
+        ("escalate_to_coordinators_after", "5".to_owned()),
     ]
 }
 
