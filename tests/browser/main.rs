@@ -21,6 +21,7 @@ mod smtp;
 
 mod browser;
 mod cast;
+mod deadlines;
 mod journeys;
 mod phone;
 mod print;
