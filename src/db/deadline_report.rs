@@ -116,10 +116,15 @@ impl Holder {
     pub fn statuses(self) -> Vec<ItemStatus> {
         ItemStatus::ALL
             .into_iter()
-            .filter(|status| match (self, Stage::of(*status)) {
-                (Holder::Body(_), Some(Stage::Drafting | Stage::Approval)) => true,
-                (Holder::Coordinators, Some(Stage::Triage | Stage::Publication)) => true,
-                _ => false,
+            .filter(|status| {
+                matches!(
+                    (self, Stage::of(*status)),
+                    (Holder::Body(_), Some(Stage::Drafting | Stage::Approval))
+                        | (
+                            Holder::Coordinators,
+                            Some(Stage::Triage | Stage::Publication)
+                        )
+                )
             })
             .collect()
     }
