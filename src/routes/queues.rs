@@ -186,6 +186,9 @@ async fn list(
     };
     match kind {
         ListKind::Mine => {
+            // The delegate's badge is about the whole answer's date, which the
+            // stored urgency columns (stage or answer) do not filter by.
+            filter.urgency = None;
             filter.sort = if query.sort == "deadline" {
                 Sort::DeadlineFirst
             } else {
