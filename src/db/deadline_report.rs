@@ -350,3 +350,41 @@ pub fn panel(
         to_come,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_holds_drafting_and_approval_and_the_coordinators_triage_and_publication() {
+        assert_eq!(
+            Holder::Body(7).statuses(),
+            vec![
+                ItemStatus::Routed,
+                ItemStatus::Drafting,
+                ItemStatus::InReview
+            ]
+        );
+        assert_eq!(
+            Holder::Coordinators.statuses(),
+            vec![ItemStatus::Submitted, ItemStatus::Approved]
+        );
+        assert_eq!(Holder::of(Stage::Approval, Some(3)), Holder::Body(3));
+        assert_eq!(
+            Holder::of(Stage::Publication, Some(3)),
+            Holder::Coordinators
+        );
+    }
+
+    #[test]
+    fn counts_add_up_per_urgency() {
+        let mut counts = UrgencyCounts::default();
+        for urgency in [Urgency::Overdue, Urgency::Overdue, Urgency::Paused] {
+            counts.add(urgency);
+        }
+        assert_eq!(counts.of(Urgency::Overdue), 2);
+        assert_eq!(counts.of(Urgency::Paused), 1);
+        assert_eq!(counts.of(Urgency::DueSoon), 0);
+        assert_eq!(counts.total(), 3);
+    }
+}
