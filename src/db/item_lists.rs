@@ -131,13 +131,19 @@ impl Item {
     ) -> QueryResult<ItemPage> {
         let total = Item::count(conn, scope, filter)?;
         let ordered = match filter.sort {
-            // SQLite puts NULLs first and PostgreSQL last; the explicit first key
-            // sends items owing nothing to the end on both.
-            Sort::NextDueFirst => filtered(scope, filter).order((
-                items::next_due_at.is_null(),
-                items::next_due_at,
-                items::id,
-            )),
+            // PostgreSQL already puts NULLs (items owing nothing) last, and can
+            // read the order from the `items_next_due` index; SQLite puts them
+            // first, so there an explicit first key sends them to the end.
+            Sort::NextDueFirst => match conn {
+                DbConnection::Postgresql(_) => {
+                    filtered(scope, filter).order((items::next_due_at, items::id))
+                }
+                DbConnection::Sqlite(_) => filtered(scope, filter).order((
+                    items::next_due_at.is_null(),
+                    items::next_due_at,
+                    items::id,
+                )),
+            },
             Sort::DeadlineFirst => filtered(scope, filter).order((items::deadline, items::id)),
             Sort::NewestFirst => filtered(scope, filter).order(items::id.desc()),
         };

@@ -267,6 +267,19 @@ async fn a_bodys_queue_shows_badges_counts_and_filters_that_agree_with_its_items
     let scene = scene(&app).await;
     let drafter = app.login(&app.add_user(Role::Drafter, Some("TCTU"))).await;
 
+    // An item owing nothing any more (as once answered) comes after them all.
+    let delegate = app.login(&app.add_user(Role::Delegate, None)).await;
+    let done = file(&app, &delegate, "Kiến nghị không còn thời hạn").await;
+    diesel::update(items::table.find(done))
+        .set((
+            items::stage_due_at.eq(None::<NaiveDateTime>),
+            items::next_due_at.eq(None::<NaiveDateTime>),
+            items::due_soon_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(&mut app.conn())
+        .unwrap();
+    let done = reference(&app, done);
+
     let queue = drafter.get("/queue").await;
     assert_eq!(queue.status, StatusCode::OK);
     for (count, urgency, label) in [
@@ -287,6 +300,7 @@ async fn a_bodys_queue_shows_badges_counts_and_filters_that_agree_with_its_items
         &scene.due_soon,
         &scene.paused,
         &scene.in_time,
+        &done,
     ]
     .iter()
     .map(|r| position(&queue.body, r))
