@@ -8,13 +8,17 @@ use serde::Serialize;
 use super::items::{scoped, BoxedItems, Item, Scope};
 use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
 use super::DbConnection;
+use crate::domain::deadlines::Urgency;
 use crate::domain::{BodyId, FieldId, ItemStatus};
 
 /// Order of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// Earliest deadline first (the working order of a queue).
+    /// Whatever is due next first, stage or whole answer (the working order of a
+    /// queue); items owing nothing come last.
     #[default]
+    NextDueFirst,
+    /// Earliest overall due date (the whole answer's) first.
     DeadlineFirst,
     /// Newest first.
     NewestFirst,
@@ -33,8 +37,9 @@ pub struct ItemFilter {
     pub lead_body: Option<BodyId>,
     /// Only items this body was asked to coordinate on.
     pub coordinating_body: Option<BodyId>,
-    /// Only items still owed an answer whose deadline has passed.
-    pub overdue_at: Option<NaiveDateTime>,
+    /// Only items that stand so against their deadlines at that instant (the same
+    /// rule as [`Urgency::at`], on the stored clock columns).
+    pub urgency: Option<(Urgency, NaiveDateTime)>,
     /// Diacritic-free words that must appear in reference, title or content.
     pub search: Option<String>,
     /// Only items waiting for triage: unrouted, or held by a coordinating body.
@@ -56,8 +61,16 @@ pub struct ItemLine {
     pub status: String,
     /// Filing time.
     pub submitted_at: NaiveDateTime,
-    /// Due date.
+    /// Due date of the whole answer.
     pub deadline: NaiveDateTime,
+    /// What is due next (stage or whole answer); None once nothing is owed.
+    pub next_due_at: Option<NaiveDateTime>,
+    /// From when it is due soon.
+    pub due_soon_at: Option<NaiveDateTime>,
+    /// When its clock was paused, if it is.
+    pub paused_at: Option<NaiveDateTime>,
+    /// The whole answer's first due date, before any extension.
+    pub original_deadline: NaiveDateTime,
     /// Field, Vietnamese.
     pub field_vi: String,
     /// Field, English.
@@ -118,6 +131,19 @@ impl Item {
     ) -> QueryResult<ItemPage> {
         let total = Item::count(conn, scope, filter)?;
         let ordered = match filter.sort {
+            // PostgreSQL already puts NULLs (items owing nothing) last, and can
+            // read the order from the `items_next_due` index; SQLite puts them
+            // first, so there an explicit first key sends them to the end.
+            Sort::NextDueFirst => match conn {
+                DbConnection::Postgresql(_) => {
+                    filtered(scope, filter).order((items::next_due_at, items::id))
+                }
+                DbConnection::Sqlite(_) => filtered(scope, filter).order((
+                    items::next_due_at.is_null(),
+                    items::next_due_at,
+                    items::id,
+                )),
+            },
             Sort::DeadlineFirst => filtered(scope, filter).order((items::deadline, items::id)),
             Sort::NewestFirst => filtered(scope, filter).order(items::id.desc()),
         };
@@ -141,6 +167,10 @@ impl Item {
                 items::status,
                 items::submitted_at,
                 items::deadline,
+                items::next_due_at,
+                items::due_soon_at,
+                items::paused_at,
+                items::original_deadline,
                 fields::name_vi,
                 fields::name_en,
                 bodies::name_vi.nullable(),
@@ -207,14 +237,23 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
             ),
         );
     }
-    if let Some(now) = filter.overdue_at {
-        let waiting: Vec<ItemStatus> = ItemStatus::ALL
-            .into_iter()
-            .filter(|s| s.awaits_answer())
-            .collect();
-        query = query
-            .filter(items::deadline.lt(now))
-            .filter(items::status.eq_any(waiting));
+    if let Some((urgency, now)) = filter.urgency {
+        // Only items owing an answer have a next due instant.
+        query = query.filter(items::next_due_at.is_not_null());
+        query = match urgency {
+            Urgency::Paused => query.filter(items::paused_at.is_not_null()),
+            Urgency::Overdue => query
+                .filter(items::paused_at.is_null())
+                .filter(items::next_due_at.lt(now)),
+            Urgency::DueSoon => query
+                .filter(items::paused_at.is_null())
+                .filter(items::next_due_at.ge(now))
+                .filter(items::due_soon_at.le(now)),
+            Urgency::InTime => query
+                .filter(items::paused_at.is_null())
+                .filter(items::next_due_at.ge(now))
+                .filter(items::due_soon_at.is_null().or(items::due_soon_at.gt(now))),
+        };
     }
     if let Some(search) = &filter.search {
         for word in search.split_whitespace() {

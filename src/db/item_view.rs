@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::answers::{self, Note, Revision};
 use crate::db::bodies::Body;
+use crate::db::deadline_report::{self, DeadlinePanel};
 use crate::db::events::{self, TimelineEntry};
 use crate::db::fields::Field;
 use crate::db::items::Item;
@@ -70,8 +71,8 @@ pub struct ItemView {
     pub merged_into: Option<String>,
     /// Staff: references of items merged into this one.
     pub merged_from: Vec<String>,
-    /// Whether it still waits for an answer past its deadline.
-    pub overdue: bool,
+    /// Its deadlines: stages, due dates and the urgency badge.
+    pub deadlines: DeadlinePanel,
     /// Whether the reader is staff (not the delegate).
     pub staff_view: bool,
     /// What the reader's buttons may do.
@@ -206,7 +207,7 @@ pub fn load_view(
         notes,
         merged_into,
         merged_from,
-        overdue: status.awaits_answer() && item.deadline < now,
+        deadlines: deadline_report::panel(conn, &item, staff_view, now)?,
         staff_view,
         can,
         bodies,

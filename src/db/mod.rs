@@ -6,6 +6,7 @@ pub mod bodies;
 pub mod commitments;
 pub mod conferences;
 pub mod connection;
+pub mod deadline_report;
 pub mod deadlines;
 pub mod error;
 pub mod events;

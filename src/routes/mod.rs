@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod deadlines;
 pub mod delegate;
 pub mod forms;
 pub mod items;
@@ -83,6 +84,7 @@ routes! {
     POST "/items/{id}/send-back" => items::send_back,
     POST "/items/{id}/publish" => items::publish_one,
     GET "/publish" => queues::to_publish,
+    GET "/deadlines" => deadlines::page,
     POST "/publish" => items::publish_selection,
     POST "/items/{id}/implementation" => items::follow_implementation,
     // The paused clock and extensions (issue 9): staff ask, the delegate answers,

@@ -10,8 +10,10 @@ use tera::Context;
 use super::pages::{now, typed_page, with_db, NavCounts};
 use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
+use crate::db::deadline_report::{self, Holder, UrgencyCounts};
 use crate::db::fields::Field;
 use crate::db::items::{Count, Item, ItemFilter, ItemLine, Scope, Sort};
+use crate::domain::deadlines::Urgency;
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
@@ -75,8 +77,16 @@ pub struct ListQuery {
     field: String,
     #[serde(default)]
     body: String,
+    /// The old "overdue only" checkbox (`1`), kept for links already out there.
     #[serde(default)]
     overdue: String,
+    /// `overdue`, `due_soon`, `in_time` or `paused`.
+    #[serde(default)]
+    urgency: String,
+    /// `body` (drafting and approval) or `coordinators` (triage and publication):
+    /// the deadlines page's rows link here.
+    #[serde(default)]
+    held: String,
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -97,6 +107,13 @@ struct Line {
     status: String,
     submitted_at: chrono::NaiveDateTime,
     deadline: chrono::NaiveDateTime,
+    /// The date shown in the due column: what is due next for staff, the whole
+    /// answer's date for the delegate.
+    due: Option<chrono::NaiveDateTime>,
+    /// `overdue`, `due_soon`, `in_time` or `paused`; None when nothing is owed.
+    urgency: Option<&'static str>,
+    /// Whether an extension moved the whole answer's date.
+    extended: bool,
     overdue: bool,
     field: String,
     body: Option<String>,
@@ -125,6 +142,11 @@ struct ListPage {
     bodies: Vec<Choice>,
     show_delegate: bool,
     selectable: bool,
+    /// The urgencies to filter by.
+    urgencies: Vec<&'static str>,
+    /// Above a body's queue: how its items stand against their deadlines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counts: Option<UrgencyCounts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     printed_at: Option<chrono::NaiveDateTime>,
 }
@@ -141,21 +163,32 @@ async fn list(
     let lang = current.visit.lang;
     let page_number = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
     let at = now();
+    // The old checkbox still means "overdue".
+    let urgency =
+        Urgency::parse(&query.urgency).or((query.overdue == "1").then_some(Urgency::Overdue));
     let mut filter = ItemFilter {
         status: query.status.parse::<ItemStatus>().ok(),
         field: query.field.parse().ok().map(FieldId),
         lead_body: query.body.parse().ok().map(BodyId),
-        overdue_at: (query.overdue == "1").then_some(at),
+        urgency: urgency.map(|u| (u, at)),
         search: Some(fold_for_search(query.q.trim())).filter(|q| !q.is_empty()),
-        sort: if query.sort == "newest" {
-            Sort::NewestFirst
-        } else {
-            Sort::DeadlineFirst
+        statuses: match query.held.as_str() {
+            "body" => Holder::Body(0).statuses(),
+            "coordinators" => Holder::Coordinators.statuses(),
+            _ => Vec::new(),
+        },
+        sort: match query.sort.as_str() {
+            "newest" => Sort::NewestFirst,
+            "deadline" => Sort::DeadlineFirst,
+            _ => Sort::NextDueFirst,
         },
         ..Default::default()
     };
     match kind {
         ListKind::Mine => {
+            // The delegate's badge is about the whole answer's date, which the
+            // stored urgency columns (stage or answer) do not filter by.
+            filter.urgency = None;
             filter.sort = if query.sort == "deadline" {
                 Sort::DeadlineFirst
             } else {
@@ -179,18 +212,37 @@ async fn list(
     } else {
         ((page_number - 1) * PAGE_SIZE, PAGE_SIZE)
     };
-    let (found, fields, bodies) = with_db(&state.pool, move |conn| {
+    let queue_body = (kind == ListKind::Queue).then_some(actor.body).flatten();
+    let (found, fields, bodies, counts) = with_db(&state.pool, move |conn| {
         let found = Item::page(conn, scope, &filter, offset, limit)?;
-        Ok((found, Field::all(conn)?, Body::all(conn)?))
+        let counts = match queue_body {
+            Some(body) => Some(deadline_report::body_counts(conn, body, at)?),
+            None => None,
+        };
+        Ok((found, Field::all(conn)?, Body::all(conn)?, counts))
     })
     .await?;
+    let delegate_view = actor.role == Role::Delegate;
     let lines: Vec<Line> = found
         .lines
         .into_iter()
         .map(|l: ItemLine| {
-            let status: ItemStatus = l.status.parse().unwrap_or(ItemStatus::Submitted);
+            // The delegate is owed the whole answer: their badge and date are
+            // its, not an internal stage's.
+            let (due, urgency) = if delegate_view {
+                let due = l.next_due_at.map(|_| l.deadline);
+                (due, Urgency::at(at, due, None, l.paused_at.is_some()))
+            } else {
+                (
+                    l.next_due_at,
+                    deadline_report::urgency_of(at, l.next_due_at, l.due_soon_at, l.paused_at),
+                )
+            };
             Line {
-                overdue: status.awaits_answer() && l.deadline < at,
+                overdue: urgency == Some(Urgency::Overdue),
+                due,
+                urgency: urgency.map(Urgency::as_str),
+                extended: l.deadline != l.original_deadline,
                 field: lang.pick(&l.field_vi, &l.field_en).to_owned(),
                 body: match (&l.body_vi, &l.body_en) {
                     (Some(vi), Some(en)) => Some(lang.pick(vi, en).to_owned()),
@@ -238,6 +290,8 @@ async fn list(
         ),
         show_delegate: actor.role != Role::Delegate,
         selectable: kind == ListKind::Publish,
+        urgencies: Urgency::ALL.map(Urgency::as_str).to_vec(),
+        counts,
         printed_at: None,
     };
     if printing {

@@ -249,6 +249,13 @@ async fn a_conference_with_a_response_period_of_zero_is_refused() {
             ("notice_number", "1024-TB/TU"),
             ("reference_prefix", "DT-2024"),
             ("response_days", days),
+            ("triage_days", "2"),
+            ("drafting_days", "10"),
+            ("approval_days", "3"),
+            ("publication_days", "2"),
+            ("due_soon_days", "2"),
+            ("escalate_to_head_after", "2"),
+            ("escalate_to_coordinators_after", "5"),
         ]
     };
 
@@ -257,7 +264,7 @@ async fn a_conference_with_a_response_period_of_zero_is_refused() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.body
-            .contains("Thời hạn trả lời phải là số ngày từ 1 đến 365."),
+            .contains("Thời hạn trả lời phải là số ngày làm việc từ 1 đến 365."),
         "{}",
         page.body
     );
@@ -478,6 +485,13 @@ fn conference_form(prefix: &str) -> Vec<(&'static str, String)> {
         ("notice_number", "1024-TB/TU".to_owned()),
         ("reference_prefix", prefix.to_owned()),
         ("response_days", "30".to_owned()),
+        ("triage_days", "2".to_owned()),
+        ("drafting_days", "10".to_owned()),
+        ("approval_days", "3".to_owned()),
+        ("publication_days", "2".to_owned()),
+        ("due_soon_days", "2".to_owned()),
+        ("escalate_to_head_after", "2".to_owned()),
+        ("escalate_to_coordinators_after", "5".to_owned()),
     ]
 }
 

@@ -102,3 +102,34 @@ async fn the_demo_text_names_the_standing_committee_as_the_notice_does() {
     assert!(item.body.contains("Ban Thường vụ Tỉnh ủy"), "{}", item.body);
     assert!(!item.body.contains("Thường trực Tỉnh ủy"));
 }
+
+#[tokio::test]
+async fn a_newcomer_sees_items_overdue_due_soon_in_time_and_paused() {
+    let app = spawn_demo_app(DEMO_PASSWORD).await;
+    let login = |email: &str| TestUser {
+        id: UserId(0),
+        email: email.into(),
+        password: DEMO_PASSWORD.into(),
+    };
+    let drafter = app.login(&login("chuyenvien@demo.vn")).await;
+    let queue = drafter.get("/queue").await;
+    for urgency in ["overdue", "due_soon", "in_time"] {
+        assert!(
+            queue.body.contains(&format!(
+                "class=\"badge urgency-{urgency}\" href=\"&#x2F;queue?urgency={urgency}\"><span class=\"n\">1</span>"
+            )),
+            "one {urgency} item in the Organizing Committee's queue: {}",
+            queue.body
+        );
+    }
+    assert!(queue.body.contains("urgency-overdue\">Quá hạn</span>"));
+    let coordinator = app.login(&login("dieuphoi@demo.vn")).await;
+    let page = coordinator.get("/deadlines").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Đào tạo kỹ năng số cho cán bộ cấp phòng"));
+    let paused = coordinator.get("/items?urgency=paused").await;
+    assert!(paused.body.contains("Rút ngắn thời gian cấp phép xây dựng"));
+    assert!(paused.body.contains("urgency-paused\">Tạm dừng</span>"));
+}

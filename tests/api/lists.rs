@@ -13,10 +13,11 @@ fn add_items(app: &crate::helpers::TestApp, count: u32, delegate: i32, body_code
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
          INSERT INTO items (conference_id, reference_number, reference, delegate_id, \
            submission_token, title, content, field_id, related_units, status, lead_body_id, \
-           submitted_at, deadline, updated_at, search_text) \
+           submitted_at, deadline, original_deadline, updated_at, search_text) \
          SELECT 1, 1000 + i, 'KN-2023-L' || i, {delegate}, 'list-' || i, 'Kiến nghị số ' || i, \
            'Nội dung.', {field}, '', 'routed', {body}, '2023-05-20 08:00:00', \
-           '2023-06-19 08:00:00', '2023-05-20 08:00:00', 'kien nghi so ' || i FROM n"
+           '2023-06-19 08:00:00', '2023-06-19 08:00:00', '2023-05-20 08:00:00', \
+           'kien nghi so ' || i FROM n"
     ));
 }
 

@@ -22,6 +22,7 @@ mod smtp;
 mod browser;
 mod cast;
 mod clock;
+mod deadlines;
 mod journeys;
 mod phone;
 mod print;

@@ -7,6 +7,8 @@ use diesel::prelude::*;
 
 use super::reference::{is_empty, reference_data};
 use crate::db::bodies::Body;
+use crate::db::deadlines;
+use crate::db::schema::{items, stage_clocks};
 use crate::db::users::NewUser;
 use crate::db::workflow::{self, Submission};
 use crate::db::{DbConnection, StoreError};
@@ -340,9 +342,64 @@ pub fn demo_data(
     // Item 6: the Party Committee Office coordinates on the Bloc's own item.
     let office = body_id(conn, "VPTU")?;
     workflow::add_coordinating_body(conn, &coordinator, ids[5], office, later(1))?;
+    deadline_scene(conn, conference, &ids, now)?;
     // The demo's history happened "in the past": it sends no mail.
     diesel::delete(crate::db::schema::outbox::table).execute(conn)?;
     Ok(accounts)
+}
+
+/// Sets the running clocks of a few open items so that a newcomer sees every
+/// urgency whatever the day: the Organizing Committee's queue holds one item
+/// overdue (in review), one due soon (being drafted) and one in time (approved,
+/// waiting for publication); the People's Committee's building-permit item waits
+/// for the delegate with its clock paused. The other open items keep the clocks
+/// the workflow gave them.
+fn deadline_scene(
+    conn: &mut DbConnection,
+    conference: ConferenceId,
+    ids: &[ItemId],
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let policy = crate::db::conferences::Conference::find(conn, conference)?
+        .ok_or(StoreError::NotFound)?
+        .policy();
+    let calendar = deadlines::calendar_around(conn, now)?;
+    let overdue = calendar.add_working_days(now - Duration::days(12), 2);
+    let due_soon = calendar.add_working_days(now, 1);
+    let in_time = calendar.add_working_days(now, policy.due_soon_days + 1);
+    for (index, due) in [(8, overdue), (10, due_soon), (7, in_time)] {
+        let id = ids[index];
+        let deadline: NaiveDateTime = items::table
+            .find(id.0)
+            .select(items::deadline)
+            .first(conn)?;
+        // A stage is never due after the whole answer: the answer is given the
+        // working days it needs, as if so filed.
+        let deadline = deadline.max(due);
+        let next = crate::domain::deadlines::next_due(Some(due), deadline);
+        diesel::update(
+            stage_clocks::table
+                .filter(stage_clocks::item_id.eq(id.0))
+                .filter(stage_clocks::finished_at.is_null()),
+        )
+        .set(stage_clocks::due_at.eq(due))
+        .execute(conn)?;
+        diesel::update(items::table.find(id.0))
+            .set((
+                items::stage_due_at.eq(Some(due)),
+                items::deadline.eq(deadline),
+                items::original_deadline.eq(deadline),
+                items::next_due_at.eq(Some(next)),
+                items::due_soon_at.eq(Some(crate::domain::deadlines::due_soon_from(
+                    &calendar,
+                    next,
+                    policy.due_soon_days,
+                ))),
+            ))
+            .execute(conn)?;
+    }
+    deadlines::pause(conn, ids[3], now - Duration::days(2))?;
+    Ok(())
 }
 
 /// Seeds an empty database: reference data always, demo data when asked.

@@ -9,7 +9,9 @@ use validator::Validate;
 
 use super::form::{commit, edit_page, form_page, new_page, saved, tick, ticked, updated, Area};
 use crate::auth::{CsrfForm, CurrentUser};
-use crate::db::conferences::{Conference, ConferenceForm};
+use crate::db::conferences::{Conference, ConferenceForm, DeadlineSettings};
+use crate::db::write_transaction;
+use crate::domain::deadlines::DeadlinePolicy;
 use crate::domain::reference::ReferencePrefix;
 use crate::domain::text::normalize;
 use crate::domain::ConferenceId;
@@ -19,8 +21,30 @@ use crate::routes::pages::{now, page, see_other, with_db};
 use crate::routes::roles::Admin;
 use crate::routes::AppState;
 
-/// Shortest and longest response period of a conference, in days.
+/// Shortest and longest response period of a conference, and of each stage, in
+/// working days (the migration's CHECKs say the same).
 const RESPONSE_DAYS: std::ops::RangeInclusive<i32> = 1..=365;
+/// The "due soon" window and the escalation delays, in working days.
+const WINDOW_DAYS: std::ops::RangeInclusive<i32> = 0..=60;
+
+/// The deadline fields of the form: (name, allowed range, message key).
+const DEADLINE_FIELDS: [(&str, std::ops::RangeInclusive<i32>, &str); 7] = [
+    ("triage_days", RESPONSE_DAYS, "admin_error_stage_days"),
+    ("drafting_days", RESPONSE_DAYS, "admin_error_stage_days"),
+    ("approval_days", RESPONSE_DAYS, "admin_error_stage_days"),
+    ("publication_days", RESPONSE_DAYS, "admin_error_stage_days"),
+    ("due_soon_days", WINDOW_DAYS, "admin_error_window_days"),
+    (
+        "escalate_to_head_after",
+        WINDOW_DAYS,
+        "admin_error_window_days",
+    ),
+    (
+        "escalate_to_coordinators_after",
+        WINDOW_DAYS,
+        "admin_error_window_days",
+    ),
+];
 
 /// The conference form as typed; the date comes from `<input type=date>`.
 #[derive(Debug, Default, Deserialize, Serialize, Validate)]
@@ -42,6 +66,49 @@ pub struct ConferenceInput {
     response_days: String,
     #[serde(default)]
     open_for_submissions: String,
+    #[serde(default)]
+    triage_days: String,
+    #[serde(default)]
+    drafting_days: String,
+    #[serde(default)]
+    approval_days: String,
+    #[serde(default)]
+    publication_days: String,
+    #[serde(default)]
+    due_soon_days: String,
+    #[serde(default)]
+    escalate_to_head_after: String,
+    #[serde(default)]
+    escalate_to_coordinators_after: String,
+}
+
+impl ConferenceInput {
+    /// The typed text of a deadline field, by its name in [`DEADLINE_FIELDS`].
+    fn deadline_field(&self, name: &str) -> &str {
+        match name {
+            "triage_days" => &self.triage_days,
+            "drafting_days" => &self.drafting_days,
+            "approval_days" => &self.approval_days,
+            "publication_days" => &self.publication_days,
+            "due_soon_days" => &self.due_soon_days,
+            "escalate_to_head_after" => &self.escalate_to_head_after,
+            _ => &self.escalate_to_coordinators_after,
+        }
+    }
+
+    /// The deadline fields filled from a policy (a new conference's defaults).
+    fn with_policy(self, policy: DeadlinePolicy) -> ConferenceInput {
+        ConferenceInput {
+            triage_days: policy.triage_days.to_string(),
+            drafting_days: policy.drafting_days.to_string(),
+            approval_days: policy.approval_days.to_string(),
+            publication_days: policy.publication_days.to_string(),
+            due_soon_days: policy.due_soon_days.to_string(),
+            escalate_to_head_after: policy.escalate_to_head_after.to_string(),
+            escalate_to_coordinators_after: policy.escalate_to_coordinators_after.to_string(),
+            ..self
+        }
+    }
 }
 
 impl From<&Conference> for ConferenceInput {
@@ -54,7 +121,9 @@ impl From<&Conference> for ConferenceInput {
             reference_prefix: conference.reference_prefix.clone(),
             response_days: conference.response_days.to_string(),
             open_for_submissions: tick(conference.open_for_submissions),
+            ..Default::default()
         }
+        .with_policy(conference.policy())
     }
 }
 
@@ -87,11 +156,13 @@ pub async fn new_conference(
         Ok(crate::db::conferences::free_default_prefix(conn, year)?)
     })
     .await?;
+    let defaults = DeadlinePolicy::default();
     let form = ConferenceInput {
-        response_days: "30".to_owned(),
+        response_days: defaults.answer_days.to_string(),
         reference_prefix: prefix.as_str().to_owned(),
         ..Default::default()
-    };
+    }
+    .with_policy(defaults);
     new_page(&state, &current, Area::Conferences, &form).await
 }
 
@@ -145,6 +216,13 @@ async fn save_conference(
         reference_prefix: raw.reference_prefix.trim().to_owned(),
         response_days: raw.response_days.trim().to_owned(),
         open_for_submissions: raw.open_for_submissions,
+        triage_days: raw.triage_days.trim().to_owned(),
+        drafting_days: raw.drafting_days.trim().to_owned(),
+        approval_days: raw.approval_days.trim().to_owned(),
+        publication_days: raw.publication_days.trim().to_owned(),
+        due_soon_days: raw.due_soon_days.trim().to_owned(),
+        escalate_to_head_after: raw.escalate_to_head_after.trim().to_owned(),
+        escalate_to_coordinators_after: raw.escalate_to_coordinators_after.trim().to_owned(),
     };
     let mut errors = FormErrors::of(&form, catalog, lang);
     let held_on = NaiveDate::parse_from_str(&form.held_on, "%Y-%m-%d").ok();
@@ -159,6 +237,7 @@ async fn save_conference(
     if response_days.is_none() {
         errors.add("response_days", catalog, lang, "admin_error_response_days");
     }
+    let settings = deadline_settings(&form, &mut errors, catalog, lang);
     let prefix = ReferencePrefix::parse(&form.reference_prefix);
     match &prefix {
         Err(problem) => errors.add(
@@ -178,8 +257,8 @@ async fn save_conference(
             }
         }
     }
-    if let (true, Some(held_on), Some(response_days), Ok(prefix)) =
-        (errors.is_empty(), held_on, response_days, prefix)
+    if let (true, Some(held_on), Some(response_days), Ok(prefix), Some(settings)) =
+        (errors.is_empty(), held_on, response_days, prefix, settings)
     {
         let record = ConferenceForm {
             name: form.name.clone(),
@@ -196,7 +275,14 @@ async fn save_conference(
                     state,
                     current,
                     "admin_flash_conference_saved",
-                    move |conn| updated(record.update(conn, id)?),
+                    // The deadlines go with the rest of the form, or not at all.
+                    move |conn| {
+                        write_transaction(conn, |conn| {
+                            updated(record.update(conn, id)?)?;
+                            settings.save(conn, id)?;
+                            Ok(())
+                        })
+                    },
                 )
                 .await
             }
@@ -205,7 +291,13 @@ async fn save_conference(
                     state,
                     current,
                     "admin_flash_conference_created",
-                    move |conn| Ok(record.insert(conn, now()).map(drop)?),
+                    move |conn| {
+                        write_transaction(conn, |conn| {
+                            let id = record.insert(conn, now())?;
+                            settings.save(conn, id)?;
+                            Ok(())
+                        })
+                    },
                 )
                 .await
             }
@@ -226,4 +318,49 @@ async fn save_conference(
         &errors,
     )
     .await
+}
+
+/// Reads the deadline fields: each a whole number in its range, and the head of the
+/// body chased no later than the coordinating body. Messages go beside the fields.
+fn deadline_settings(
+    form: &ConferenceInput,
+    errors: &mut FormErrors,
+    catalog: &crate::i18n::Catalog,
+    lang: crate::i18n::Lang,
+) -> Option<DeadlineSettings> {
+    let mut values = [0_i32; 7];
+    let mut complete = true;
+    for (slot, (name, range, key)) in values.iter_mut().zip(DEADLINE_FIELDS) {
+        match form
+            .deadline_field(name)
+            .parse::<i32>()
+            .ok()
+            .filter(|n| range.contains(n))
+        {
+            Some(n) => *slot = n,
+            None => {
+                errors.add(name, catalog, lang, key);
+                complete = false;
+            }
+        }
+    }
+    let [triage, drafting, approval, publication, due_soon, head, coordinators] = values;
+    if complete && head > coordinators {
+        errors.add(
+            "escalate_to_coordinators_after",
+            catalog,
+            lang,
+            "admin_error_escalation_order",
+        );
+        complete = false;
+    }
+    complete.then_some(DeadlineSettings {
+        triage_days: triage,
+        drafting_days: drafting,
+        approval_days: approval,
+        publication_days: publication,
+        due_soon_days: due_soon,
+        escalate_to_head_after: head,
+        escalate_to_coordinators_after: coordinators,
+    })
 }

@@ -101,6 +101,7 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(GET,  "/triage",                             ToLogin,  COORDINATOR, Ok),
     page(GET,  "/items",                              ToLogin,  COORDINATOR, Ok),
     page(GET,  "/publish",                            ToLogin,  COORDINATOR, Ok),
+    page(GET,  "/deadlines",                          ToLogin,  COORDINATOR, Ok),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),
