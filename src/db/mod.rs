@@ -6,6 +6,7 @@ pub mod bodies;
 pub mod conferences;
 pub mod connection;
 pub mod deadlines;
+pub mod digests;
 pub mod error;
 pub mod events;
 pub mod fields;
