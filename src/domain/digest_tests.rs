@@ -26,10 +26,10 @@ fn due() -> NaiveDateTime {
     at(2, 3, 17)
 }
 
-fn reached(
-    status: ItemStatus,
-    now: NaiveDateTime,
-) -> Option<(Urgency, u32, Vec<(Audience, Reason)>)> {
+/// What the digest makes of an item: how urgent, how late, and who is told.
+type Reached = (Urgency, u32, Vec<(Audience, Reason)>);
+
+fn reached(status: ItemStatus, now: NaiveDateTime) -> Option<Reached> {
     let policy = DeadlinePolicy::default();
     concern(&policy, &calendar(), status, due(), Some(at(2, 2, 0)), now)
         .map(|c| (c.urgency, c.overdue_days, c.audiences))
