@@ -12,14 +12,15 @@ use std::collections::HashMap;
 
 use super::conferences::Conference;
 use super::deadlines::calendar_around;
+use super::events::NewEvent;
 use super::outbox::{self, NewMail};
-use super::schema::{deadline_digests, items};
+use super::schema::{deadline_digests, item_events, items};
 use super::users::User;
 use super::{is_unique_violation, write_transaction, DbConnection, StoreError};
 use crate::domain::calendar::local_date;
 use crate::domain::deadlines::{Audience, DeadlinePolicy, OfficeHours};
-use crate::domain::digest::{concern, group, DigestLine};
-use crate::domain::{ConferenceId, ItemStatus, MailEvent, Role};
+use crate::domain::digest::{concern, group, DigestLine, Reason};
+use crate::domain::{ConferenceId, EventKind, ItemId, ItemStatus, MailEvent, Role};
 
 /// What one run of the digest did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,6 +47,18 @@ struct Candidate {
     lead_body_id: Option<i32>,
     next_due_at: Option<NaiveDateTime>,
     due_soon_at: Option<NaiveDateTime>,
+}
+
+/// A timeline step to record with one person's digest: the first time an item is
+/// escalated to a level. It rides with the digest of the level's first person (the
+/// lowest id, the same on every instance), so only that person's transaction, of
+/// which there is one a day, can write it.
+#[derive(Debug, Clone)]
+struct Escalation {
+    item: i32,
+    status: ItemStatus,
+    kind: EventKind,
+    body: Option<i32>,
 }
 
 /// Queues today's digests at `now`, if `now` is in office hours on a working day:
@@ -81,6 +94,7 @@ pub fn send_due(
     let mut policies: HashMap<i32, DeadlinePolicy> = HashMap::new();
     let mut audiences = Audiences::default();
     let mut lines = Vec::new();
+    let mut escalations: HashMap<i32, Vec<Escalation>> = HashMap::new();
     let mut concerned = 0;
     for item in candidates {
         let Some(due) = item.next_due_at else {
@@ -102,7 +116,21 @@ pub fn send_due(
         };
         concerned += 1;
         for (audience, reason) in concern.audiences {
-            for user in audiences.people(conn, audience, item.lead_body_id)? {
+            let people = audiences.people(conn, audience, item.lead_body_id)?;
+            let kind = match reason {
+                Reason::Holder => None,
+                Reason::Head => Some(EventKind::EscalatedToHead),
+                Reason::Coordinators => Some(EventKind::EscalatedToCoordinators),
+            };
+            if let (Some(kind), Some(first)) = (kind, people.first()) {
+                escalations.entry(*first).or_default().push(Escalation {
+                    item: item.id,
+                    status: item.status,
+                    kind,
+                    body: audiences.users.get(first).and_then(|user| user.body_id),
+                });
+            }
+            for user in people {
                 lines.push((
                     user,
                     DigestLine {
@@ -141,7 +169,11 @@ pub fn send_due(
             run.already_sent += 1;
             continue;
         }
-        match write_transaction(conn, |conn| queue_digest(conn, &user, day, &lines, now)) {
+        let escalated = escalations.remove(&user.id).unwrap_or_default();
+        match write_transaction(conn, |conn| {
+            queue_digest(conn, &user, day, &lines, now)?;
+            record_escalations(conn, &escalated, now)
+        }) {
             Ok(()) => run.queued += 1,
             // Another instance queued this person's digest between our look and
             // our insert: theirs stands, ours rolled back.
@@ -196,6 +228,33 @@ fn queue_digest(
         },
         now,
     )
+}
+
+/// Records on each item's timeline that it was escalated, unless it already was to
+/// that level while in the same status.
+fn record_escalations(
+    conn: &mut DbConnection,
+    escalations: &[Escalation],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for escalation in escalations {
+        let recorded: i64 = item_events::table
+            .filter(item_events::item_id.eq(escalation.item))
+            .filter(item_events::kind.eq(escalation.kind))
+            .filter(item_events::to_status.eq(escalation.status))
+            .count()
+            .get_result(conn)?;
+        if recorded > 0 {
+            continue;
+        }
+        // The status is kept (without a status before, so no move shows) to tell
+        // a later stage's escalation from this one.
+        let mut event = NewEvent::system(ItemId(escalation.item), escalation.kind, now)
+            .bodies(None, escalation.body);
+        event.to_status = Some(escalation.status);
+        event.insert(conn)?;
+    }
+    Ok(())
 }
 
 /// The people each audience means, looked up once per run.

@@ -39,11 +39,15 @@ pub enum EventKind {
     AnswerEmailed,
     /// Staff replied to the delegate's satisfaction comment.
     SatisfactionReplied,
+    /// Overdue long enough that the head of the lead body is chased too.
+    EscalatedToHead,
+    /// Overdue long enough that the coordinating body is chased too.
+    EscalatedToCoordinators,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -62,6 +66,8 @@ impl EventKind {
         EventKind::SatisfactionGiven,
         EventKind::AnswerEmailed,
         EventKind::SatisfactionReplied,
+        EventKind::EscalatedToHead,
+        EventKind::EscalatedToCoordinators,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -85,6 +91,8 @@ impl EventKind {
             EventKind::SatisfactionGiven => "satisfaction_given",
             EventKind::AnswerEmailed => "answer_emailed",
             EventKind::SatisfactionReplied => "satisfaction_replied",
+            EventKind::EscalatedToHead => "escalated_to_head",
+            EventKind::EscalatedToCoordinators => "escalated_to_coordinators",
         }
     }
 

@@ -180,7 +180,7 @@ async fn an_overdue_item_reaches_the_head_then_the_coordinators_on_the_right_wor
 ) {
     let app = spawn_app().await;
     let staff = staff(&app);
-    let (_, reference) = item_due(&app, "Đào tạo cán bộ cơ sở", 2, 13).await;
+    let (id, reference) = item_due(&app, "Đào tạo cán bộ cơ sở", 2, 13).await;
 
     // Monday 23 February: the weekends and Tết (16 to 20) do not count, so the
     // item is 1 working day late: only its holders are chased.
@@ -234,6 +234,25 @@ async fn an_overdue_item_reaches_the_head_then_the_coordinators_on_the_right_wor
     assert!(queued_digests(&app)
         .iter()
         .all(|to| to != &staff.other_drafter.email));
+
+    // The item's timeline shows each escalation once, on the day it happened.
+    let page = app
+        .login(&staff.drafter)
+        .await
+        .get(&format!("/items/{id}"))
+        .await;
+    let body = page.body.replace("&#x2F;", "/");
+    for (step, day) in [
+        ("Quá hạn, chuyển lên lãnh đạo cơ quan chủ trì", "24/02/2026"),
+        ("Quá hạn, chuyển lên cơ quan điều phối", "27/02/2026"),
+    ] {
+        assert_eq!(body.matches(step).count(), 1, "{step}: {body}");
+        let at = body.find(step).unwrap();
+        assert!(
+            body[..at].rfind(day) > body[..at].rfind("<li>"),
+            "{step} on {day}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -325,6 +344,20 @@ fn two_workers_at_once_queue_exactly_one_digest_per_person() {
     assert_eq!(
         queued_digests(&app),
         sorted(&[&staff.drafter, &staff.approver, &staff.coordinator])
+    );
+    // Each escalation of the overdue item is on its timeline once.
+    let escalations: Vec<String> = dialogue_desk::db::schema::item_events::table
+        .filter(
+            dialogue_desk::db::schema::item_events::kind
+                .eq_any(["escalated_to_head", "escalated_to_coordinators"]),
+        )
+        .select(dialogue_desk::db::schema::item_events::kind)
+        .order(dialogue_desk::db::schema::item_events::kind)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        escalations,
+        ["escalated_to_coordinators", "escalated_to_head"]
     );
     runtime.block_on(async {
         digests_received(&app, &staff.drafter, 1).await;
