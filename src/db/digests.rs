@@ -17,9 +17,9 @@ use super::outbox::{self, NewMail};
 use super::schema::{deadline_digests, item_events, items};
 use super::users::User;
 use super::{is_unique_violation, write_transaction, DbConnection, StoreError};
-use crate::domain::calendar::local_date;
+use crate::domain::calendar::{local_date, WorkingCalendar};
 use crate::domain::deadlines::{Audience, DeadlinePolicy, OfficeHours};
-use crate::domain::digest::{concern, group, DigestLine, Reason};
+use crate::domain::digest::{concern, group, DigestLine};
 use crate::domain::{ConferenceId, EventKind, ItemId, ItemStatus, MailEvent, Role};
 
 /// What one run of the digest did.
@@ -75,6 +75,68 @@ pub fn send_due(
         return Ok(DigestRun::default());
     }
     let day = local_date(now);
+    let Gathered {
+        lines,
+        mut escalations,
+        audiences,
+        items,
+    } = gather(conn, &calendar, now)?;
+    let mut run = DigestRun {
+        office_open: true,
+        items,
+        ..DigestRun::default()
+    };
+    for (user_id, lines) in group(lines) {
+        let Some(user) = audiences.users.get(&user_id).cloned() else {
+            continue;
+        };
+        let lines: Vec<DigestLine> =
+            if User::mutes(conn, user.user_id(), MailEvent::DueSoonReminder)? {
+                lines.into_iter().filter(DigestLine::mandatory).collect()
+            } else {
+                lines
+            };
+        if lines.is_empty() {
+            continue;
+        }
+        if already_queued(conn, user.id, day)? {
+            run.already_sent += 1;
+            continue;
+        }
+        let escalated = escalations.remove(&user.id).unwrap_or_default();
+        match write_transaction(conn, |conn| {
+            queue_digest(conn, &user, day, &lines, now)?;
+            record_escalations(conn, &escalated, now)
+        }) {
+            Ok(()) => run.queued += 1,
+            // Another instance queued this person's digest between our look and
+            // our insert: theirs stands, ours rolled back.
+            Err(error) if is_unique_violation(&error) => run.already_sent += 1,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(run)
+}
+
+/// What the items due soon or overdue at an instant ask of the digest.
+struct Gathered {
+    /// Every (person, line), before grouping.
+    lines: Vec<(i32, DigestLine)>,
+    /// The escalations to record, by the person whose digest carries them.
+    escalations: HashMap<i32, Vec<Escalation>>,
+    /// The people met on the way.
+    audiences: Audiences,
+    /// How many items were due soon or overdue.
+    items: usize,
+}
+
+/// Reads the items owed an answer, not paused, that are due soon or overdue at
+/// `now`, and works out who is told of each and why.
+fn gather(
+    conn: &mut DbConnection,
+    calendar: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Result<Gathered, StoreError> {
     let candidates: Vec<Candidate> = items::table
         .filter(items::next_due_at.is_not_null())
         .filter(items::paused_at.is_null())
@@ -110,19 +172,14 @@ pub fn send_due(
                 policy
             }
         };
-        let Some(concern) = concern(&policy, &calendar, item.status, due, item.due_soon_at, now)
+        let Some(concern) = concern(&policy, calendar, item.status, due, item.due_soon_at, now)
         else {
             continue;
         };
         concerned += 1;
         for (audience, reason) in concern.audiences {
             let people = audiences.people(conn, audience, item.lead_body_id)?;
-            let kind = match reason {
-                Reason::Holder => None,
-                Reason::Head => Some(EventKind::EscalatedToHead),
-                Reason::Coordinators => Some(EventKind::EscalatedToCoordinators),
-            };
-            if let (Some(kind), Some(first)) = (kind, people.first()) {
+            if let (Some(kind), Some(first)) = (reason.escalation(), people.first()) {
                 escalations.entry(*first).or_default().push(Escalation {
                     item: item.id,
                     status: item.status,
@@ -147,41 +204,12 @@ pub fn send_due(
             }
         }
     }
-    let mut run = DigestRun {
-        office_open: true,
+    Ok(Gathered {
+        lines,
+        escalations,
+        audiences,
         items: concerned,
-        ..DigestRun::default()
-    };
-    for (user_id, lines) in group(lines) {
-        let Some(user) = audiences.users.get(&user_id).cloned() else {
-            continue;
-        };
-        let lines: Vec<DigestLine> =
-            if User::mutes(conn, user.user_id(), MailEvent::DueSoonReminder)? {
-                lines.into_iter().filter(DigestLine::mandatory).collect()
-            } else {
-                lines
-            };
-        if lines.is_empty() {
-            continue;
-        }
-        if already_queued(conn, user.id, day)? {
-            run.already_sent += 1;
-            continue;
-        }
-        let escalated = escalations.remove(&user.id).unwrap_or_default();
-        match write_transaction(conn, |conn| {
-            queue_digest(conn, &user, day, &lines, now)?;
-            record_escalations(conn, &escalated, now)
-        }) {
-            Ok(()) => run.queued += 1,
-            // Another instance queued this person's digest between our look and
-            // our insert: theirs stands, ours rolled back.
-            Err(error) if is_unique_violation(&error) => run.already_sent += 1,
-            Err(error) => return Err(error.into()),
-        }
-    }
-    Ok(run)
+    })
 }
 
 /// Whether `user`'s digest of `day` is already recorded (a cheap look that spares

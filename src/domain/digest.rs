@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::calendar::WorkingCalendar;
 use super::deadlines::{overdue_days, Audience, DeadlinePolicy, Stage, Urgency};
-use super::ItemStatus;
+use super::{EventKind, ItemStatus};
 
 /// Why a person finds an item in their digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -30,6 +30,15 @@ impl Reason {
             Reason::Head
         } else {
             Reason::Coordinators
+        }
+    }
+
+    /// The timeline step that marks an item's first escalation for this reason.
+    pub fn escalation(self) -> Option<EventKind> {
+        match self {
+            Reason::Holder => None,
+            Reason::Head => Some(EventKind::EscalatedToHead),
+            Reason::Coordinators => Some(EventKind::EscalatedToCoordinators),
         }
     }
 }
