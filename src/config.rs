@@ -17,6 +17,7 @@ pub enum Environment {
 }
 
 pub use crate::auth::client::TrustedProxies;
+pub use crate::domain::deadlines::OfficeHours;
 pub use crate::secrets::SecretKey;
 
 /// A value that must not appear in logs, such as an SMTP URL with a password.
@@ -87,6 +88,55 @@ impl Default for SessionSettings {
     }
 }
 
+/// When and how often the scheduler queues the daily deadline digests.
+#[derive(Debug, Clone, Copy)]
+pub struct DigestSettings {
+    /// `DIGEST_INTERVAL_SECONDS`: pause between the scheduler's runs; None (the
+    /// value 0) keeps this instance's scheduler off.
+    pub interval: Option<Duration>,
+    /// `OFFICE_HOURS`: digests are only sent between these local times (Vietnam)
+    /// on working days.
+    pub office_hours: OfficeHours,
+}
+
+impl Default for DigestSettings {
+    fn default() -> Self {
+        DigestSettings {
+            interval: Some(Duration::from_secs(300)),
+            office_hours: OfficeHours::default(),
+        }
+    }
+}
+
+impl DigestSettings {
+    /// No scheduler: tests queue digests themselves, at instants they choose.
+    pub fn off() -> DigestSettings {
+        DigestSettings {
+            interval: None,
+            ..DigestSettings::default()
+        }
+    }
+}
+
+/// Reads `OFFICE_HOURS` as `HH:MM-HH:MM`, opening before closing.
+pub fn parse_office_hours(text: &str) -> Result<OfficeHours, String> {
+    let (opens, closes) = text
+        .split_once('-')
+        .ok_or_else(|| format!("{text:?} is not of the form 07:30-17:00"))?;
+    let time = |part: &str| {
+        chrono::NaiveTime::parse_from_str(part.trim(), "%H:%M")
+            .map_err(|_| format!("{:?} is not a time such as 07:30", part.trim()))
+    };
+    let hours = OfficeHours {
+        opens: time(opens)?,
+        closes: time(closes)?,
+    };
+    if hours.opens >= hours.closes {
+        return Err(format!("{text:?} closes before it opens"));
+    }
+    Ok(hours)
+}
+
 /// Everything the app reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -118,6 +168,8 @@ pub struct Config {
     /// `TRUSTED_PROXIES`: reverse proxies (IPs and CIDR ranges) whose
     /// `X-Forwarded-For` gives the client's address; empty, the peer is the client.
     pub trusted_proxies: TrustedProxies,
+    /// The deadline digests' scheduler.
+    pub digests: DigestSettings,
 }
 
 /// A configuration problem, said plainly so an operator can fix it.
@@ -239,7 +291,21 @@ impl Config {
                 name: "TRUSTED_PROXIES",
                 why,
             })?;
+        let digests = DigestSettings {
+            interval: match number("DIGEST_INTERVAL_SECONDS", 300, 0..=86_400)? {
+                0 => None,
+                seconds => Some(Duration::from_secs(seconds)),
+            },
+            office_hours: match get("OFFICE_HOURS") {
+                None => OfficeHours::default(),
+                Some(raw) => parse_office_hours(&raw).map_err(|why| ConfigError::Invalid {
+                    name: "OFFICE_HOURS",
+                    why,
+                })?,
+            },
+        };
         Ok(Config {
+            digests,
             sessions,
             trusted_proxies,
             smtp_url,
@@ -367,6 +433,27 @@ mod tests {
         let mut allowed = production.to_vec();
         allowed.push(("SMTP_ALLOW_PLAINTEXT", "true"));
         assert!(config_from(&allowed).is_ok());
+    }
+
+    #[test]
+    fn office_hours_default_to_half_past_seven_until_five_and_a_bad_value_stops_the_start() {
+        let config = config_from(&[]).unwrap();
+        assert_eq!(config.digests.office_hours, OfficeHours::default());
+        assert_eq!(config.digests.interval, Some(Duration::from_secs(300)));
+        let config = config_from(&[
+            ("OFFICE_HOURS", "08:00-16:30"),
+            ("DIGEST_INTERVAL_SECONDS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.digests.office_hours.opens,
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap()
+        );
+        assert_eq!(config.digests.interval, None);
+        for bad in ["8h-17h", "17:00-07:30", "07:30"] {
+            let err = config_from(&[("OFFICE_HOURS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("OFFICE_HOURS"), "{err}");
+        }
     }
 
     #[test]

@@ -11,5 +11,6 @@ pub mod i18n;
 pub mod mail;
 pub mod render;
 pub mod routes;
+pub mod scheduler;
 pub mod secrets;
 pub mod startup;

@@ -8,7 +8,7 @@ use dialogue_desk::config::Config;
 #[command(
     name = "dialogue-desk",
     version,
-    about = "Proposal and response desk for a dialogue conference.\n\nConfiguration comes from the environment: DATABASE_URL, BIND_ADDR, BASE_URL, SECRET_KEY, APP_ENV, SEED_DEMO, DEMO_PASSWORD, DB_POOL_SIZE, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, SMTP_URL, SMTP_ALLOW_PLAINTEXT, TEMPLATE_DIR, STATIC_DIR, RUST_LOG (see .env.example)."
+    about = "Proposal and response desk for a dialogue conference.\n\nConfiguration comes from the environment: DATABASE_URL, BIND_ADDR, BASE_URL, SECRET_KEY, APP_ENV, SEED_DEMO, DEMO_PASSWORD, DB_POOL_SIZE, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, OFFICE_HOURS, DIGEST_INTERVAL_SECONDS, SMTP_URL, SMTP_ALLOW_PLAINTEXT, TEMPLATE_DIR, STATIC_DIR, RUST_LOG (see .env.example)."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -8,7 +8,7 @@ use std::net::TcpListener;
 
 use crate::auth::csrf::FORM_LIMIT;
 use crate::auth::Hashing;
-use crate::config::{Config, SessionSettings};
+use crate::config::{Config, DigestSettings, SessionSettings};
 use crate::db::seed::{self, DemoAccount};
 use crate::db::{self, DbPool};
 use crate::mail::worker::Worker;
@@ -23,6 +23,7 @@ pub struct Application {
     pool: DbPool,
     mail: Worker,
     sessions: SessionSettings,
+    digests: DigestSettings,
 }
 
 /// Connects, migrates and seeds the database named by the config.
@@ -74,6 +75,7 @@ impl Application {
         );
         let mail = Application::worker(&config, pool.clone(), renderer.clone())?;
         let sessions = config.sessions;
+        let digests = config.digests;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             renderer,
@@ -114,6 +116,7 @@ impl Application {
             pool,
             mail,
             sessions,
+            digests,
         })
     }
 
@@ -152,13 +155,16 @@ impl Application {
         self.mail.clone()
     }
 
-    /// Serves until the process is stopped; meanwhile the outbox worker sends mail
-    /// and housekeeping sweeps expired sessions.
+    /// Serves until the process is stopped; meanwhile the outbox worker sends mail,
+    /// housekeeping sweeps expired sessions, and the scheduler queues the daily
+    /// deadline digests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = tokio::spawn(housekeeping(self.pool.clone(), self.sessions));
+        let scheduler = tokio::spawn(crate::scheduler::run(self.pool.clone(), self.digests));
         let mailer = tokio::spawn(self.mail.run());
         let outcome = self.server.await;
         sweeper.abort();
+        scheduler.abort();
         mailer.abort();
         outcome
     }

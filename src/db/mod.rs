@@ -8,6 +8,7 @@ pub mod conferences;
 pub mod connection;
 pub mod deadline_report;
 pub mod deadlines;
+pub mod digests;
 pub mod error;
 pub mod events;
 pub mod extensions;

@@ -51,11 +51,15 @@ pub enum EventKind {
     ExtensionGranted,
     /// A coordinator refused more time.
     ExtensionRefused,
+    /// Overdue long enough that the head of the lead body is chased too.
+    EscalatedToHead,
+    /// Overdue long enough that the coordinating body is chased too.
+    EscalatedToCoordinators,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 24] = [
+    pub const ALL: [EventKind; 26] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -80,6 +84,8 @@ impl EventKind {
         EventKind::ExtensionRequested,
         EventKind::ExtensionGranted,
         EventKind::ExtensionRefused,
+        EventKind::EscalatedToHead,
+        EventKind::EscalatedToCoordinators,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -109,6 +115,8 @@ impl EventKind {
             EventKind::ExtensionRequested => "extension_requested",
             EventKind::ExtensionGranted => "extension_granted",
             EventKind::ExtensionRefused => "extension_refused",
+            EventKind::EscalatedToHead => "escalated_to_head",
+            EventKind::EscalatedToCoordinators => "escalated_to_coordinators",
         }
     }
 

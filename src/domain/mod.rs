@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod credentials;
 pub mod csv;
 pub mod deadlines;
+pub mod digest;
 pub mod event;
 pub mod follow_up;
 pub mod ids;

@@ -9,7 +9,8 @@ use std::net::TcpListener;
 use dialogue_desk::auth::password::hash_password;
 use dialogue_desk::auth::session::random_token;
 use dialogue_desk::config::{
-    Config, Environment, OutboxSettings, Secret, SecretKey, SessionSettings, TrustedProxies,
+    Config, DigestSettings, Environment, OutboxSettings, Secret, SecretKey, SessionSettings,
+    TrustedProxies,
 };
 use dialogue_desk::db::bodies::Body;
 use dialogue_desk::db::users::NewUser;
@@ -175,6 +176,8 @@ async fn spawn_configured(
         },
         sessions: SessionSettings::default(),
         trusted_proxies,
+        // Tests queue digests themselves at the instants they choose.
+        digests: DigestSettings::off(),
     };
     let (pool, _) = prepare_database(&config, demo_password).expect("database prepared");
     let app = Application::with_listener(config, pool, listener).expect("app built");

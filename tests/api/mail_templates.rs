@@ -95,6 +95,36 @@ fn last_errors(app: &TestApp, addresses: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// What the deadline digest queues: the day, an overdue line and a due-soon line
+/// about `item` (a real one, so the links open).
+fn digest_payload(app: &TestApp, item: i32) -> serde_json::Value {
+    use dialogue_desk::db::items::Item;
+    use dialogue_desk::domain::deadlines::{Stage, Urgency};
+    use dialogue_desk::domain::digest::{DigestLine, Reason};
+    let item = Item::find(&mut app.conn(), dialogue_desk::domain::ItemId(item))
+        .unwrap()
+        .expect("the item");
+    let line = |urgency, overdue_days, reason| DigestLine {
+        item_id: item.id,
+        reference: item.reference.clone(),
+        title: item.title.clone(),
+        stage: Stage::Drafting,
+        due_at: item.deadline,
+        urgency,
+        overdue_days,
+        reason,
+    };
+    json!({
+        "day": "2026-02-23",
+        "lines": [
+            line(Urgency::Overdue, 3, Reason::Head),
+            line(Urgency::DueSoon, 0, Reason::Holder),
+        ],
+        "overdue": 1,
+        "due_soon": 1,
+    })
+}
+
 #[tokio::test]
 async fn every_mail_template_renders_in_both_languages_with_a_real_item() {
     let app = spawn_app().await;
@@ -138,6 +168,15 @@ async fn every_mail_template_renders_in_both_languages_with_a_real_item() {
 
     let mut problems = Vec::new();
     for event in MailEvent::ALL {
+        // Not a mail of its own: the due-soon lines of the deadline digest.
+        if event == MailEvent::DueSoonReminder {
+            continue;
+        }
+        // The digest lists items in its payload rather than naming one.
+        let payload = match event {
+            MailEvent::DeadlineDigest => digest_payload(&app, item),
+            _ => payload.clone(),
+        };
         {
             let mut conn = app.conn();
             for user in [&recipient_vi, &recipient_en] {

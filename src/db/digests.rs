@@ -1,0 +1,329 @@
+//! The daily deadline digest in storage: at an instant, which items owed an answer
+//! are due soon or overdue, who is told of each, and one mail per person per local
+//! day, recorded in `deadline_digests` in the same transaction as its outbox row.
+//!
+//! The row's primary key (user, local day) is what keeps a digest single: a second
+//! instance, or this one after a restart, fails to insert it, its transaction rolls
+//! back and nothing is queued twice.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+use super::conferences::Conference;
+use super::deadlines::calendar_around;
+use super::events::NewEvent;
+use super::outbox::{self, NewMail};
+use super::schema::{deadline_digests, item_events, items};
+use super::users::User;
+use super::{is_unique_violation, write_transaction, DbConnection, StoreError};
+use crate::domain::calendar::{local_date, WorkingCalendar};
+use crate::domain::deadlines::{Audience, DeadlinePolicy, OfficeHours};
+use crate::domain::digest::{concern, group, DigestLine};
+use crate::domain::{ConferenceId, EventKind, ItemId, ItemStatus, MailEvent, Role};
+
+/// What one run of the digest did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DigestRun {
+    /// False outside office hours, on a weekend or a holiday: nothing was looked at.
+    pub office_open: bool,
+    /// Digests queued by this run.
+    pub queued: usize,
+    /// People whose digest of the day was already queued (by an earlier run or
+    /// another instance).
+    pub already_sent: usize,
+    /// Items that were due soon or overdue.
+    pub items: usize,
+}
+
+/// An item owed an answer that may be due soon or overdue.
+#[derive(Debug, Clone, Queryable)]
+struct Candidate {
+    id: i32,
+    reference: String,
+    title: String,
+    status: ItemStatus,
+    conference_id: i32,
+    lead_body_id: Option<i32>,
+    next_due_at: Option<NaiveDateTime>,
+    due_soon_at: Option<NaiveDateTime>,
+}
+
+/// A timeline step to record with one person's digest: the first time an item is
+/// escalated to a level. It rides with the digest of the level's first person (the
+/// lowest id, the same on every instance), so only that person's transaction, of
+/// which there is one a day, can write it.
+#[derive(Debug, Clone)]
+struct Escalation {
+    item: i32,
+    status: ItemStatus,
+    kind: EventKind,
+    body: Option<i32>,
+}
+
+/// Queues today's digests at `now`, if `now` is in office hours on a working day:
+/// one mail per person listing every item they hold or were escalated to that is
+/// due soon or overdue. A person who turned off the due-soon reminder gets only
+/// the overdue lines. Safe to call often and from several instances.
+pub fn send_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    hours: &OfficeHours,
+) -> Result<DigestRun, StoreError> {
+    let calendar = calendar_around(conn, now)?;
+    if !hours.contains(&calendar, now) {
+        return Ok(DigestRun::default());
+    }
+    let day = local_date(now);
+    let Gathered {
+        lines,
+        mut escalations,
+        audiences,
+        items,
+    } = gather(conn, &calendar, now)?;
+    let mut run = DigestRun {
+        office_open: true,
+        items,
+        ..DigestRun::default()
+    };
+    for (user_id, lines) in group(lines) {
+        let Some(user) = audiences.users.get(&user_id).cloned() else {
+            continue;
+        };
+        let lines: Vec<DigestLine> =
+            if User::mutes(conn, user.user_id(), MailEvent::DueSoonReminder)? {
+                lines.into_iter().filter(DigestLine::mandatory).collect()
+            } else {
+                lines
+            };
+        if lines.is_empty() {
+            continue;
+        }
+        if already_queued(conn, user.id, day)? {
+            run.already_sent += 1;
+            continue;
+        }
+        let escalated = escalations.remove(&user.id).unwrap_or_default();
+        match write_transaction(conn, |conn| {
+            queue_digest(conn, &user, day, &lines, now)?;
+            record_escalations(conn, &escalated, now)
+        }) {
+            Ok(()) => run.queued += 1,
+            // Another instance queued this person's digest between our look and
+            // our insert: theirs stands, ours rolled back.
+            Err(error) if is_unique_violation(&error) => run.already_sent += 1,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(run)
+}
+
+/// What the items due soon or overdue at an instant ask of the digest.
+struct Gathered {
+    /// Every (person, line), before grouping.
+    lines: Vec<(i32, DigestLine)>,
+    /// The escalations to record, by the person whose digest carries them.
+    escalations: HashMap<i32, Vec<Escalation>>,
+    /// The people met on the way.
+    audiences: Audiences,
+    /// How many items were due soon or overdue.
+    items: usize,
+}
+
+/// Reads the items owed an answer, not paused, that are due soon or overdue at
+/// `now`, and works out who is told of each and why.
+fn gather(
+    conn: &mut DbConnection,
+    calendar: &WorkingCalendar,
+    now: NaiveDateTime,
+) -> Result<Gathered, StoreError> {
+    let candidates: Vec<Candidate> = items::table
+        .filter(items::next_due_at.is_not_null())
+        .filter(items::paused_at.is_null())
+        .filter(items::next_due_at.lt(now).or(items::due_soon_at.le(now)))
+        .order((items::next_due_at, items::id))
+        .select((
+            items::id,
+            items::reference,
+            items::title,
+            items::status,
+            items::conference_id,
+            items::lead_body_id,
+            items::next_due_at,
+            items::due_soon_at,
+        ))
+        .load(conn)?;
+    let mut policies: HashMap<i32, DeadlinePolicy> = HashMap::new();
+    let mut audiences = Audiences::default();
+    let mut lines = Vec::new();
+    let mut escalations: HashMap<i32, Vec<Escalation>> = HashMap::new();
+    let mut concerned = 0;
+    for item in candidates {
+        let Some(due) = item.next_due_at else {
+            continue;
+        };
+        let policy = match policies.get(&item.conference_id) {
+            Some(policy) => *policy,
+            None => {
+                let policy = Conference::find(conn, ConferenceId(item.conference_id))?
+                    .ok_or(StoreError::NotFound)?
+                    .policy();
+                policies.insert(item.conference_id, policy);
+                policy
+            }
+        };
+        let Some(concern) = concern(&policy, calendar, item.status, due, item.due_soon_at, now)
+        else {
+            continue;
+        };
+        concerned += 1;
+        for (audience, reason) in concern.audiences {
+            let people = audiences.people(conn, audience, item.lead_body_id)?;
+            if let (Some(kind), Some(first)) = (reason.escalation(), people.first()) {
+                escalations.entry(*first).or_default().push(Escalation {
+                    item: item.id,
+                    status: item.status,
+                    kind,
+                    body: audiences.users.get(first).and_then(|user| user.body_id),
+                });
+            }
+            for user in people {
+                lines.push((
+                    user,
+                    DigestLine {
+                        item_id: item.id,
+                        reference: item.reference.clone(),
+                        title: item.title.clone(),
+                        stage: concern.stage,
+                        due_at: due,
+                        urgency: concern.urgency,
+                        overdue_days: concern.overdue_days,
+                        reason,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(Gathered {
+        lines,
+        escalations,
+        audiences,
+        items: concerned,
+    })
+}
+
+/// Whether `user`'s digest of `day` is already recorded (a cheap look that spares
+/// a transaction bound to fail).
+fn already_queued(conn: &mut DbConnection, user: i32, day: chrono::NaiveDate) -> QueryResult<bool> {
+    let rows: i64 = deadline_digests::table
+        .filter(deadline_digests::user_id.eq(user))
+        .filter(deadline_digests::local_day.eq(day))
+        .count()
+        .get_result(conn)?;
+    Ok(rows > 0)
+}
+
+/// Records the day's digest of `user` and queues its mail, in one transaction: the
+/// record goes first, so a duplicate fails before anything is queued.
+fn queue_digest(
+    conn: &mut DbConnection,
+    user: &User,
+    day: chrono::NaiveDate,
+    lines: &[DigestLine],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(deadline_digests::table)
+        .values((
+            deadline_digests::user_id.eq(user.id),
+            deadline_digests::local_day.eq(day),
+            deadline_digests::item_count.eq(i32::try_from(lines.len()).unwrap_or(i32::MAX)),
+            deadline_digests::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    let overdue = lines.iter().filter(|line| line.mandatory()).count();
+    outbox::enqueue(
+        conn,
+        NewMail {
+            event: MailEvent::DeadlineDigest,
+            item: None,
+            recipient: user,
+            payload: serde_json::json!({
+                "day": day,
+                "lines": lines,
+                "overdue": overdue,
+                "due_soon": lines.len() - overdue,
+            }),
+        },
+        now,
+    )
+}
+
+/// Records on each item's timeline that it was escalated, unless it already was to
+/// that level while in the same status.
+fn record_escalations(
+    conn: &mut DbConnection,
+    escalations: &[Escalation],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    for escalation in escalations {
+        let recorded: i64 = item_events::table
+            .filter(item_events::item_id.eq(escalation.item))
+            .filter(item_events::kind.eq(escalation.kind))
+            .filter(item_events::to_status.eq(escalation.status))
+            .count()
+            .get_result(conn)?;
+        if recorded > 0 {
+            continue;
+        }
+        // The status is kept (without a status before, so no move shows) to tell
+        // a later stage's escalation from this one.
+        let mut event = NewEvent::system(ItemId(escalation.item), escalation.kind, now)
+            .bodies(None, escalation.body);
+        event.to_status = Some(escalation.status);
+        event.insert(conn)?;
+    }
+    Ok(())
+}
+
+/// The people each audience means, looked up once per run.
+#[derive(Default)]
+struct Audiences {
+    by_audience: HashMap<(Audience, Option<i32>), Vec<i32>>,
+    users: HashMap<i32, User>,
+}
+
+impl Audiences {
+    /// The ids of the active people `audience` means for an item of `lead_body`.
+    fn people(
+        &mut self,
+        conn: &mut DbConnection,
+        audience: Audience,
+        lead_body: Option<i32>,
+    ) -> QueryResult<Vec<i32>> {
+        let body = match audience {
+            Audience::Coordinators => None,
+            Audience::LeadDrafters | Audience::LeadApprovers => lead_body,
+        };
+        if let Some(ids) = self.by_audience.get(&(audience, body)) {
+            return Ok(ids.clone());
+        }
+        let people = match (audience, body) {
+            (Audience::Coordinators, _) => User::with_role(conn, Role::Coordinator)?,
+            (Audience::LeadDrafters, Some(body)) => {
+                User::staff_of_body(conn, body, &[Role::Drafter])?
+            }
+            (Audience::LeadApprovers, Some(body)) => {
+                User::staff_of_body(conn, body, &[Role::Approver])?
+            }
+            // Drafting and approval always have a lead body; without one nobody
+            // of a body can be chased.
+            (_, None) => Vec::new(),
+        };
+        let ids: Vec<i32> = people.iter().map(|user| user.id).collect();
+        for user in people {
+            self.users.insert(user.id, user);
+        }
+        self.by_audience.insert((audience, body), ids.clone());
+        Ok(ids)
+    }
+}
