@@ -9,6 +9,7 @@ pub mod delegate;
 pub mod forms;
 pub mod items;
 pub mod middleware;
+pub mod monitoring;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
@@ -87,6 +88,15 @@ routes! {
     GET "/deadlines" => deadlines::page,
     POST "/publish" => items::publish_selection,
     POST "/items/{id}/implementation" => items::follow_implementation,
+    // Issue 10: the notice's tasks, monitoring and inspections (coordinators
+    // record; a body's staff see their own body's rows)
+    GET "/monitoring" => monitoring::home,
+    GET "/conferences/{id}/monitoring" => monitoring::page,
+    GET "/conferences/{id}/tasks/new" => monitoring::new_task,
+    POST "/conferences/{id}/tasks" => monitoring::create_task,
+    GET "/tasks/{id}/edit" => monitoring::edit_task,
+    POST "/tasks/{id}" => monitoring::update_task,
+    POST "/conferences/{id}/inspections" => monitoring::record_inspection,
     // The paused clock and extensions (issue 9): staff ask, the delegate answers,
     // the lead body asks for more time, a coordinator decides
     POST "/items/{id}/info-request" => items::ask_info,
