@@ -211,7 +211,11 @@ pub async fn page(
     query: web::Query<MonitoringQuery>,
 ) -> Result<HttpResponse, AppError> {
     viewer_body(&current)?;
-    let form = InspectionInput::default();
+    // Most visits are recorded on the day: today is offered, and can be changed.
+    let form = InspectionInput {
+        visited_on: local_date(now()).format("%Y-%m-%d").to_string(),
+        ..InspectionInput::default()
+    };
     render(
         &state,
         &current,
