@@ -17,6 +17,7 @@ pub mod roles;
 pub mod second_factor;
 pub mod sessions;
 pub mod state;
+pub mod tasks;
 
 pub use state::AppState;
 
@@ -92,10 +93,10 @@ routes! {
     // record; a body's staff see their own body's rows)
     GET "/monitoring" => monitoring::home,
     GET "/conferences/{id}/monitoring" => monitoring::page,
-    GET "/conferences/{id}/tasks/new" => monitoring::new_task,
-    POST "/conferences/{id}/tasks" => monitoring::create_task,
-    GET "/tasks/{id}/edit" => monitoring::edit_task,
-    POST "/tasks/{id}" => monitoring::update_task,
+    GET "/conferences/{id}/tasks/new" => tasks::new_task,
+    POST "/conferences/{id}/tasks" => tasks::create_task,
+    GET "/tasks/{id}/edit" => tasks::edit_task,
+    POST "/tasks/{id}" => tasks::update_task,
     POST "/conferences/{id}/inspections" => monitoring::record_inspection,
     // The paused clock and extensions (issue 9): staff ask, the delegate answers,
     // the lead body asks for more time, a coordinator decides

@@ -1,6 +1,5 @@
-//! Following a conference's conclusions: the notice's own tasks (recorded by a
-//! coordinator), the monitoring page of every task and commitment, and the
-//! inspection visits. Coordinators see everything; drafters and approvers see the
+//! Following a conference's conclusions: the monitoring page of every task and
+//! commitment, and the inspection visits (the task form lives in `tasks`). Coordinators see everything; drafters and approvers see the
 //! rows their body leads or coordinates on, and record nothing here.
 
 use actix_web::{web, HttpResponse};
@@ -10,10 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
 use crate::db::conferences::Conference;
-use crate::db::tasks::{
-    find_task, monitoring, Inspection, MonitoringRow, NewInspection, ProgressCounts, TaskDue,
-    TaskForm,
-};
+use crate::db::tasks::{monitoring, Inspection, MonitoringRow, NewInspection, ProgressCounts};
 use crate::domain::calendar::local_date;
 use crate::domain::follow_up::Progress;
 use crate::domain::text::normalize;
@@ -25,12 +21,8 @@ use crate::routes::pages::{flash, now, see_other, typed_page, with_db};
 use crate::routes::roles::Coordinator;
 use crate::routes::AppState;
 
-/// Longest task description and inspection text.
+/// Longest inspection text.
 const TEXT_MAX_CHARS: usize = 4000;
-/// Longest planned document.
-const DOCUMENT_MAX_CHARS: usize = 300;
-/// The most working days a task may be given.
-const MAX_WORKING_DAYS: u32 = 750;
 
 /// Who may open the monitoring page: a coordinator, or a body's staff (only
 /// their own body's rows). Anyone else gets the answer of a missing page.
@@ -65,7 +57,7 @@ pub async fn home(
     Ok(see_other(&monitoring_url(conference.id)))
 }
 
-fn monitoring_url(conference: i32) -> String {
+pub(super) fn monitoring_url(conference: i32) -> String {
     format!("/conferences/{conference}/monitoring")
 }
 
@@ -92,10 +84,10 @@ struct InspectionInput {
 
 /// A body to choose.
 #[derive(Debug, Serialize)]
-struct Choice {
-    id: String,
-    name: String,
-    active: bool,
+pub(super) struct Choice {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) active: bool,
 }
 
 /// One inspection, names in the reader's language.
@@ -136,10 +128,10 @@ struct Pick {
 
 /// The conference as the page names it.
 #[derive(Debug, Serialize)]
-struct ConferenceInfo {
-    id: i32,
-    name: String,
-    notice_number: String,
+pub(super) struct ConferenceInfo {
+    pub(super) id: i32,
+    pub(super) name: String,
+    pub(super) notice_number: String,
 }
 
 /// The template variables of the monitoring page.
@@ -331,7 +323,7 @@ async fn render(
     .await
 }
 
-fn choices(bodies: &[Body], lang: Lang) -> Vec<Choice> {
+pub(super) fn choices(bodies: &[Body], lang: Lang) -> Vec<Choice> {
     bodies
         .iter()
         .map(|b| Choice {
@@ -343,7 +335,7 @@ fn choices(bodies: &[Body], lang: Lang) -> Vec<Choice> {
 }
 
 /// The value of `name` in a posted form (the last one, trimmed).
-fn value(pairs: &[(String, String)], name: &str) -> String {
+pub(super) fn value(pairs: &[(String, String)], name: &str) -> String {
     pairs
         .iter()
         .rev()
@@ -353,7 +345,7 @@ fn value(pairs: &[(String, String)], name: &str) -> String {
 }
 
 /// A date typed as `YYYY-MM-DD` (a date box) or `dd/mm/yyyy`.
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(super) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .ok()
@@ -439,299 +431,6 @@ pub async fn record_inspection(
                 &current,
                 conference,
                 &MonitoringQuery::default(),
-                &form,
-                &errors,
-            )
-            .await
-        }
-    }
-}
-
-/// The task form as typed.
-#[derive(Debug, Default, Serialize)]
-struct TaskInput {
-    description: String,
-    owner_body_id: String,
-    coordinating: Vec<String>,
-    /// `days` or `date`.
-    due_kind: String,
-    due_days: String,
-    due_on: String,
-    planned_document: String,
-}
-
-impl TaskInput {
-    fn from_pairs(pairs: &[(String, String)]) -> TaskInput {
-        TaskInput {
-            description: normalize(&value(pairs, "description")),
-            owner_body_id: value(pairs, "owner_body_id"),
-            coordinating: pairs
-                .iter()
-                .filter(|(n, _)| n == "coordinating")
-                .map(|(_, v)| v.trim().to_owned())
-                .collect(),
-            due_kind: value(pairs, "due_kind"),
-            due_days: value(pairs, "due_days"),
-            due_on: value(pairs, "due_on"),
-            planned_document: normalize(&value(pairs, "planned_document")),
-        }
-    }
-
-    fn of_task(task: &crate::db::commitments::Commitment, coordinating: &[i32]) -> TaskInput {
-        TaskInput {
-            description: task.description.clone(),
-            owner_body_id: task.owner_body_id.to_string(),
-            coordinating: coordinating.iter().map(i32::to_string).collect(),
-            due_kind: if task.due_on.is_some() {
-                "date"
-            } else {
-                "days"
-            }
-            .to_owned(),
-            due_days: task
-                .due_working_days
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-            due_on: task
-                .due_on
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-            planned_document: task.planned_document.clone(),
-        }
-    }
-}
-
-/// The template variables of the task form.
-#[derive(Debug, Serialize)]
-struct TaskPage<'a> {
-    here: String,
-    action: String,
-    editing: bool,
-    conference: ConferenceInfo,
-    bodies: Vec<Choice>,
-    form: &'a TaskInput,
-    errors: &'a FormErrors,
-}
-
-async fn task_page(
-    state: &AppState,
-    current: &CurrentUser,
-    conference: i32,
-    task: Option<i32>,
-    form: &TaskInput,
-    errors: &FormErrors,
-) -> Result<HttpResponse, AppError> {
-    let (conference, bodies) = with_db(&state.pool, move |conn| {
-        Ok((
-            Conference::find(conn, ConferenceId(conference))?.ok_or(AppError::NotFound)?,
-            Body::all(conn)?,
-        ))
-    })
-    .await?;
-    let lang = current.visit.lang;
-    let context = TaskPage {
-        here: "/monitoring".to_owned(),
-        action: match task {
-            Some(id) => format!("/tasks/{id}"),
-            None => format!("/conferences/{}/tasks", conference.id),
-        },
-        editing: task.is_some(),
-        conference: ConferenceInfo {
-            id: conference.id,
-            name: conference.name.clone(),
-            notice_number: conference.notice_number.clone(),
-        },
-        bodies: choices(&bodies, lang),
-        form,
-        errors,
-    };
-    typed_page(
-        state,
-        &current.visit,
-        "monitoring/task_form.html",
-        &context,
-        errors.status(),
-    )
-    .await
-}
-
-/// `GET /conferences/{id}/tasks/new`.
-pub async fn new_task(
-    state: web::Data<AppState>,
-    current: Coordinator,
-    path: web::Path<i32>,
-) -> Result<HttpResponse, AppError> {
-    let form = TaskInput {
-        due_kind: "days".to_owned(),
-        ..TaskInput::default()
-    };
-    task_page(
-        &state,
-        &current,
-        path.into_inner(),
-        None,
-        &form,
-        &FormErrors::default(),
-    )
-    .await
-}
-
-/// `GET /tasks/{id}/edit`: a task's edit form, while it is open.
-pub async fn edit_task(
-    state: web::Data<AppState>,
-    current: Coordinator,
-    path: web::Path<i32>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (task, coordinating) = with_db(&state.pool, move |conn| {
-        let task = find_task(conn, id)?;
-        let coordinating: Vec<i32> =
-            crate::db::commitments::Commitment::coordinating_bodies(conn, id)?
-                .into_iter()
-                .map(|b| b.0)
-                .collect();
-        Ok((task, coordinating))
-    })
-    .await?;
-    if task.is_closed() {
-        return Err(AppError::Conflict("error_transition"));
-    }
-    let form = TaskInput::of_task(&task, &coordinating);
-    task_page(
-        &state,
-        &current,
-        task.conference_id,
-        Some(id),
-        &form,
-        &FormErrors::default(),
-    )
-    .await
-}
-
-/// Checks the task form against the bodies; the task to save, or the messages.
-fn check_task(
-    form: &TaskInput,
-    bodies: &[Body],
-    state: &AppState,
-    lang: Lang,
-) -> Result<TaskForm, FormErrors> {
-    let catalog = state.renderer.catalog();
-    let mut errors = FormErrors::default();
-    if form.description.is_empty() || form.description.chars().count() > TEXT_MAX_CHARS {
-        errors.add("description", catalog, lang, "tasks_error_description");
-    }
-    let owner = form
-        .owner_body_id
-        .parse::<i32>()
-        .ok()
-        .filter(|id| bodies.iter().any(|b| b.id == *id && b.active));
-    if owner.is_none() {
-        errors.add("owner_body_id", catalog, lang, "tasks_error_owner");
-    }
-    let mut coordinating = Vec::new();
-    for value in &form.coordinating {
-        match value
-            .parse::<i32>()
-            .ok()
-            .filter(|id| bodies.iter().any(|b| b.id == *id))
-        {
-            Some(id) if Some(id) == owner => errors.add(
-                "coordinating",
-                catalog,
-                lang,
-                "tasks_error_coordinating_lead",
-            ),
-            Some(id) if !coordinating.contains(&id) => coordinating.push(id),
-            Some(_) => {}
-            None => errors.add("coordinating", catalog, lang, "tasks_error_body"),
-        }
-    }
-    let due = if form.due_kind == "date" {
-        let today = local_date(now());
-        let date = parse_date(&form.due_on).filter(|d| *d > today);
-        if date.is_none() {
-            errors.add("due_on", catalog, lang, "tasks_error_due_on");
-        }
-        date.map(TaskDue::On)
-    } else {
-        let days = form
-            .due_days
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=MAX_WORKING_DAYS).contains(n));
-        if days.is_none() {
-            errors.add("due_days", catalog, lang, "tasks_error_due_days");
-        }
-        days.map(TaskDue::WorkingDays)
-    };
-    if form.planned_document.chars().count() > DOCUMENT_MAX_CHARS {
-        errors.add("planned_document", catalog, lang, "tasks_error_too_long");
-    }
-    match (owner, due) {
-        (Some(owner_body_id), Some(due)) if errors.is_empty() => Ok(TaskForm {
-            description: form.description.clone(),
-            owner_body_id,
-            coordinating,
-            due,
-            planned_document: form.planned_document.clone(),
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// `POST /conferences/{id}/tasks`: records a task and tells the bodies named.
-pub async fn create_task(
-    state: web::Data<AppState>,
-    current: Coordinator,
-    path: web::Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let conference = path.into_inner();
-    let form = TaskInput::from_pairs(&pairs);
-    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
-    match check_task(&form, &bodies, &state, current.visit.lang) {
-        Ok(task) => {
-            let (session, author) = (current.session.clone(), current.user.user_id());
-            with_db(&state.pool, move |conn| {
-                task.record(conn, ConferenceId(conference), author, now())?;
-                flash(conn, &session, "tasks_flash_recorded")
-            })
-            .await?;
-            Ok(see_other(&monitoring_url(conference)))
-        }
-        Err(errors) => task_page(&state, &current, conference, None, &form, &errors).await,
-    }
-}
-
-/// `POST /tasks/{id}`: saves changes to an open task.
-pub async fn update_task(
-    state: web::Data<AppState>,
-    current: Coordinator,
-    path: web::Path<i32>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let form = TaskInput::from_pairs(&pairs);
-    let (task, bodies) = with_db(&state.pool, move |conn| {
-        Ok((find_task(conn, id)?, Body::all(conn)?))
-    })
-    .await?;
-    match check_task(&form, &bodies, &state, current.visit.lang) {
-        Ok(changes) => {
-            let session = current.session.clone();
-            with_db(&state.pool, move |conn| {
-                changes.update(conn, id, now())?;
-                flash(conn, &session, "tasks_flash_saved")
-            })
-            .await?;
-            Ok(see_other(&monitoring_url(task.conference_id)))
-        }
-        Err(errors) => {
-            task_page(
-                &state,
-                &current,
-                task.conference_id,
-                Some(id),
                 &form,
                 &errors,
             )
