@@ -255,6 +255,26 @@ async fn a_wrong_task_form_comes_back_422_with_messages_and_the_input_kept() {
         page.body.contains("Đẩy nhanh tiến độ</textarea>"),
         "input kept"
     );
+    // A visit cannot be recorded for a day still to come.
+    let tomorrow = (local_date(now()) + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let page = coordinator
+        .post(
+            &format!("/conferences/{conference}/inspections"),
+            &[
+                ("visited_on", &tomorrow),
+                ("body_id", &organizing),
+                ("findings", "Sớm quá"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("không sau hôm nay"));
+    assert!(
+        page.body.contains(&format!("value=\"{tomorrow}\"")),
+        "input kept"
+    );
     assert_eq!(task_count(&app), 0);
     let visits: i64 = inspections::table
         .count()
