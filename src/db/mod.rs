@@ -23,6 +23,7 @@ pub mod second_factors;
 pub mod seed;
 pub mod sessions;
 mod stored;
+pub mod tasks;
 pub mod throttles;
 pub mod tokens;
 pub mod users;

@@ -9,6 +9,7 @@ pub mod delegate;
 pub mod forms;
 pub mod items;
 pub mod middleware;
+pub mod monitoring;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
@@ -16,6 +17,7 @@ pub mod roles;
 pub mod second_factor;
 pub mod sessions;
 pub mod state;
+pub mod tasks;
 
 pub use state::AppState;
 
@@ -87,6 +89,15 @@ routes! {
     GET "/deadlines" => deadlines::page,
     POST "/publish" => items::publish_selection,
     POST "/items/{id}/implementation" => items::follow_implementation,
+    // Issue 10: the notice's tasks, monitoring and inspections (coordinators
+    // record; a body's staff see their own body's rows)
+    GET "/monitoring" => monitoring::home,
+    GET "/conferences/{id}/monitoring" => monitoring::page,
+    GET "/conferences/{id}/tasks/new" => tasks::new_task,
+    POST "/conferences/{id}/tasks" => tasks::create_task,
+    GET "/tasks/{id}/edit" => tasks::edit_task,
+    POST "/tasks/{id}" => tasks::update_task,
+    POST "/conferences/{id}/inspections" => monitoring::record_inspection,
     // The paused clock and extensions (issue 9): staff ask, the delegate answers,
     // the lead body asks for more time, a coordinator decides
     POST "/items/{id}/info-request" => items::ask_info,

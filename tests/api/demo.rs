@@ -133,3 +133,33 @@ async fn a_newcomer_sees_items_overdue_due_soon_in_time_and_paused() {
     assert!(paused.body.contains("Rút ngắn thời gian cấp phép xây dựng"));
     assert!(paused.body.contains("urgency-paused\">Tạm dừng</span>"));
 }
+
+#[tokio::test]
+async fn a_newcomer_sees_the_notices_own_tasks_on_the_monitoring_page() {
+    let app = spawn_demo_app(DEMO_PASSWORD).await;
+    let user = TestUser {
+        id: UserId(0),
+        email: "dieuphoi@demo.vn".into(),
+        password: DEMO_PASSWORD.into(),
+    };
+    let coordinator = app.login(&user).await;
+    let start = coordinator.get("/monitoring").await;
+    assert_eq!(start.status, StatusCode::SEE_OTHER);
+    let page = coordinator.get(start.location.as_deref().unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for task in [
+        "xử lý, thay thế cán bộ vi phạm kỷ luật",
+        "bổ sung, điều chỉnh những khó khăn, bất cập về chính sách",
+        "Tăng cường thông tin, tuyên truyền",
+        "Theo dõi, kiểm tra các tổ chức, cá nhân liên quan",
+    ] {
+        assert!(page.body.contains(task), "{task}: {}", page.body);
+    }
+    // The Organizing Committee's 20 working days have run out; propagation is
+    // under way, with the Agencies Bloc Party Committee coordinating.
+    assert!(page.body.contains("class=\"badge urgency-overdue\""));
+    assert!(page.body.contains("Đang thực hiện"));
+    assert!(page
+        .body
+        .contains("Phối hợp: Đảng ủy Khối các cơ quan tỉnh"));
+}

@@ -22,6 +22,7 @@ mod second_factor;
 mod security;
 mod sessions;
 mod smtp;
+mod tasks;
 mod throttling;
 mod validation;
 mod wording;

@@ -28,5 +28,6 @@ mod phone;
 mod print;
 mod screenshots;
 mod second_factor;
+mod tasks;
 mod valid_html;
 mod webdriver;

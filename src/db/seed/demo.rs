@@ -343,9 +343,105 @@ pub fn demo_data(
     let office = body_id(conn, "VPTU")?;
     workflow::add_coordinating_body(conn, &coordinator, ids[5], office, later(1))?;
     deadline_scene(conn, conference, &ids, now)?;
+    notice_tasks(conn, conference, &coordinator, &propaganda_drafter, now)?;
     // The demo's history happened "in the past": it sends no mail.
     diesel::delete(crate::db::schema::outbox::table).execute(conn)?;
     Ok(accounts)
+}
+
+/// The tasks Notice 920-TB/TU itself gives (lead body code, coordinating codes,
+/// task, planned document, working days allowed). Each lives in a `commitments`
+/// row without an item; the notice's wording, shortened.
+const NOTICE_TASKS: [(&str, &[&str], &str, &str, u32); 5] = [
+    (
+        "TGTU",
+        &["DUK"],
+        "Tăng cường thông tin, tuyên truyền về chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước, của tỉnh và kết luận của Ban Thường vụ Tỉnh ủy tại hội nghị đối thoại; nắm bắt tình hình tư tưởng, dư luận xã hội trong cán bộ, công chức, viên chức, người lao động.",
+        "",
+        60,
+    ),
+    (
+        "TCTU",
+        &[],
+        "Nghiên cứu, tham mưu cấp có thẩm quyền ban hành quy định, hướng dẫn về xử lý, thay thế cán bộ vi phạm kỷ luật theo tinh thần kết luận.",
+        "Quy định về xử lý, thay thế cán bộ vi phạm kỷ luật",
+        20,
+    ),
+    (
+        "BCSD-UBND",
+        &[],
+        "Chỉ đạo UBND tỉnh, các sở, ngành trả lời kiến nghị thuộc thẩm quyền; nghiên cứu, tham mưu bổ sung, điều chỉnh những khó khăn, bất cập về chính sách phát triển kinh tế - xã hội, bảo đảm quốc phòng, an ninh, đối ngoại.",
+        "",
+        90,
+    ),
+    (
+        "DUK",
+        &["VPTU"],
+        "Hoàn thiện nội dung trả lời kiến nghị, đề xuất của đại biểu; đăng tải trên các kênh thông tin nội bộ và phương tiện thông tin đại chúng; quán triệt, triển khai kết luận đến các tổ chức đảng trực thuộc.",
+        "",
+        45,
+    ),
+    (
+        "DUK",
+        &[],
+        "Theo dõi, kiểm tra các tổ chức, cá nhân liên quan trong việc thực hiện các nội dung kết luận tại Thông báo; tổng hợp, báo cáo kết quả trong báo cáo chuyên đề và báo cáo năm.",
+        "Báo cáo kết quả thực hiện kết luận",
+        120,
+    ),
+];
+
+/// Records the notice's tasks as a coordinator did 40 days ago, so that the
+/// Organizing Committee's 20 working days have run out (a newcomer sees an
+/// overdue task), and marks the propagation task in progress.
+fn notice_tasks(
+    conn: &mut DbConnection,
+    conference: ConferenceId,
+    coordinator: &Actor,
+    propaganda_drafter: &Actor,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    use crate::db::commitments::NewCheckIn;
+    use crate::db::schema::commitments;
+    use crate::db::tasks::{TaskDue, TaskForm};
+    use crate::domain::follow_up::Progress;
+    let recorded = now - Duration::days(40);
+    let mut first = None;
+    for (lead, coordinating, description, document, days) in NOTICE_TASKS {
+        let mut bodies = Vec::new();
+        for code in coordinating {
+            bodies.push(body_id(conn, code)?.0);
+        }
+        let id = TaskForm {
+            description: description.to_owned(),
+            owner_body_id: body_id(conn, lead)?.0,
+            coordinating: bodies,
+            due: TaskDue::WorkingDays(days),
+            planned_document: document.to_owned(),
+        }
+        .record(conn, conference, coordinator.user, recorded)?;
+        first.get_or_insert(id);
+    }
+    if let Some(propagation) = first {
+        let at = now - Duration::days(5);
+        NewCheckIn {
+            commitment_id: propagation,
+            author_id: propaganda_drafter.user.0,
+            progress: Progress::InProgress,
+            note: "Đã mở chuyên mục trên Cổng thông tin điện tử Tỉnh ủy.".to_owned(),
+            evidence_link: String::new(),
+            evidence_number: String::new(),
+            evidence_date: None,
+            created_at: at,
+        }
+        .insert(conn)?;
+        diesel::update(commitments::table.find(propagation))
+            .set((
+                commitments::progress.eq(Progress::InProgress),
+                commitments::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Sets the running clocks of a few open items so that a newcomer sees every

@@ -73,6 +73,15 @@ const TWO_FACTOR: &[Person] = &[
 const APPROVERS: &[Person] = &[LeadApprover, OtherApprover];
 const COORDINATOR: &[Person] = &[Coordinator];
 const OVERSEERS: &[Person] = &[Coordinator, Admin];
+/// Who follows the conclusions: staff (their body's rows) and the coordinator.
+const FOLLOWERS: &[Person] = &[
+    LeadDrafter,
+    LeadApprover,
+    OtherDrafter,
+    OtherApprover,
+    CoordinatingDrafter,
+    Coordinator,
+];
 const ADMIN: &[Person] = &[Admin];
 
 /// The matrix of the other routes, as a spec.
@@ -102,6 +111,15 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(GET,  "/items",                              ToLogin,  COORDINATOR, Ok),
     page(GET,  "/publish",                            ToLogin,  COORDINATOR, Ok),
     page(GET,  "/deadlines",                          ToLogin,  COORDINATOR, Ok),
+    // Issue 10: tasks, monitoring, inspections. No task 1 exists in this test,
+    // so its edit routes answer 404 even to the coordinator (tests/api/tasks.rs).
+    page(GET,  "/monitoring",                         ToLogin,  FOLLOWERS,   Redirect),
+    page(GET,  "/conferences/{id}/monitoring",        ToLogin,  FOLLOWERS,   Ok),
+    page(GET,  "/conferences/{id}/tasks/new",         ToLogin,  COORDINATOR, Ok),
+    page(POST, "/conferences/{id}/tasks",             ToLogin,  COORDINATOR, Invalid),
+    page(GET,  "/tasks/{id}/edit",                    ToLogin,  COORDINATOR, Missing),
+    page(POST, "/tasks/{id}",                         ToLogin,  COORDINATOR, Missing),
+    page(POST, "/conferences/{id}/inspections",       ToLogin,  COORDINATOR, Invalid),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),
