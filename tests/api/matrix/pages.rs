@@ -102,6 +102,10 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(GET,  "/items",                              ToLogin,  COORDINATOR, Ok),
     page(GET,  "/publish",                            ToLogin,  COORDINATOR, Ok),
     page(GET,  "/deadlines",                          ToLogin,  COORDINATOR, Ok),
+    // The matrix has no commitment: whoever asks finds none (who may see and
+    // report on a real one is tested in tests/api/follow_up.rs).
+    page(GET,  "/commitments/{id}",                   ToLogin,  USERS,       Missing),
+    page(POST, "/commitments/{id}/checkins",          ToLogin,  USERS,       Missing),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),
