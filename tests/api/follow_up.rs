@@ -609,3 +609,43 @@ async fn the_digest_mail_lists_an_overdue_task_with_a_link_to_its_page() {
     );
     assert!(text.contains("06/03/2026"), "{text}");
 }
+
+#[tokio::test]
+async fn two_check_ins_at_once_close_a_commitment_once_and_resolve_the_item_once() {
+    let scene = published_scene().await;
+    scene.app.execute("UPDATE items SET outcome = 'accepted'");
+    let approver = scene.app.login(&scene.approver).await;
+    let first = scene.commitment(Some(scene.item), "TCTU", "Ban hành hướng dẫn", None);
+    let second = scene.commitment(Some(scene.item), "TCTU", "Tổ chức tập huấn", None);
+
+    // The drafter and the approver close the same commitment at the same moment.
+    let done = checkin("done", "Xong.");
+    let path = format!("/commitments/{first}/checkins");
+    let (a, b) = tokio::join!(
+        scene.drafter_session.post(&path, &done),
+        approver.post(&path, &done)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    assert_eq!(scene.queued(MailEvent::CommitmentDone), 1);
+
+    // Reopened by hand to set the scene: then both commitments are closed at once
+    // by two people; whichever goes second sees the other's and resolves the item.
+    scene.app.execute(&format!(
+        "UPDATE commitments SET progress = 'in_progress', closed_at = NULL WHERE id = {first}"
+    ));
+    let second_path = format!("/commitments/{second}/checkins");
+    let (a, b) = tokio::join!(
+        scene.drafter_session.post(&path, &done),
+        approver.post(&second_path, &done)
+    );
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER)
+    );
+    let item = scene.item_row();
+    assert!(item.resolved_at.is_some());
+    assert_eq!(item.status(), ItemStatus::Done);
+    assert_eq!(scene.queued(MailEvent::ItemResolved), 1);
+}

@@ -21,7 +21,9 @@ fn a_drafter_records_progress_and_done_and_the_delegate_rates_the_result() {
         .await;
         // The answer was accepted with one commitment (written with the draft by
         // another part of the desk; set here directly).
-        app.execute(&format!("UPDATE items SET outcome = 'accepted' WHERE id = {id}"));
+        app.execute(&format!(
+            "UPDATE items SET outcome = 'accepted' WHERE id = {id}"
+        ));
         let conference: i32 = items::table
             .find(id)
             .select(items::conference_id)
@@ -64,7 +66,10 @@ fn a_drafter_records_progress_and_done_and_the_delegate_rates_the_result() {
         browser.tick("progress-done").await;
         browser.fill("Ghi chú ngắn", "Đã ban hành hướng dẫn.").await;
         browser
-            .fill("Đường dẫn minh chứng", "https://tinhuy.nghean.vn/huong-dan-15")
+            .fill(
+                "Đường dẫn minh chứng",
+                "https://tinhuy.nghean.vn/huong-dan-15",
+            )
             .await;
         browser.fill("Số văn bản", "15-HD/BTCTU").await;
         browser.click("Ghi nhận tiến độ").await;

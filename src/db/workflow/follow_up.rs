@@ -185,6 +185,12 @@ pub fn check_in(
         }
         let item = match commitment.item_id {
             Some(item) => {
+                // Claim the item's row first: two commitments of one item done at
+                // once then take turns on PostgreSQL too, so the second sees the
+                // first and resolves the item (SQLite's write lock already does).
+                diesel::update(items::table.find(item))
+                    .set(items::updated_at.eq(now))
+                    .execute(conn)?;
                 let item = Item::find(conn, ItemId(item))?.ok_or(StoreError::NotFound)?;
                 // A commitment is followed once the answer that made it is out.
                 if !item.status().is_answered() {
