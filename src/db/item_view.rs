@@ -194,13 +194,18 @@ pub fn load_view(
         .map(|b| (b.id, b.name(lang).to_owned()))
         .collect();
     let clock = workflow::clock_view(conn, actor, &item, now)?;
-    let commitments = CommitmentLine::of_item(
-        conn,
-        id,
-        crate::domain::ConferenceId(item.conference_id),
-        lang,
-        now,
-    )?;
+    // The delegate learns of the commitments with the answer, not while drafted.
+    let commitments = if !staff_view && !status.is_answered() {
+        Vec::new()
+    } else {
+        CommitmentLine::of_item(
+            conn,
+            id,
+            crate::domain::ConferenceId(item.conference_id),
+            lang,
+            now,
+        )?
+    };
     // With commitments, their check-ins move the item; a manual step would contradict them.
     can.follow &= commitments.is_empty();
     Ok(ItemView {

@@ -649,3 +649,41 @@ async fn two_check_ins_at_once_close_a_commitment_once_and_resolve_the_item_once
     assert_eq!(item.status(), ItemStatus::Done);
     assert_eq!(scene.queued(MailEvent::ItemResolved), 1);
 }
+
+#[tokio::test]
+async fn the_delegate_does_not_see_a_commitment_before_the_answer_is_published() {
+    let scene = published_scene().await;
+    let filed = scene
+        .delegate_session
+        .submit_proposal(
+            "Chế độ cho cán bộ biệt phái",
+            "Đề nghị có chế độ hỗ trợ.",
+            scene.app.field_id("to-chuc-can-bo"),
+        )
+        .await;
+    // Drafted with the answer, not yet published.
+    let id = scene.commitment(Some(filed), "TCTU", "Sửa đổi quy định hỗ trợ", None);
+
+    let page = scene.delegate_session.get(&format!("/items/{filed}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Sửa đổi quy định hỗ trợ"));
+    assert_eq!(
+        scene
+            .delegate_session
+            .get(&format!("/commitments/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // The body sees it, and cannot report on it before publication.
+    let staff_page = scene.drafter_session.get(&format!("/items/{filed}")).await;
+    assert!(staff_page.body.contains("Sửa đổi quy định hỗ trợ"));
+    let early = scene
+        .drafter_session
+        .post(
+            &format!("/commitments/{id}/checkins"),
+            &checkin("in_progress", "Sớm."),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+}
