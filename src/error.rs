@@ -67,6 +67,8 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::ExtensionPending => "error_extension_pending",
         ConflictKind::ExtensionDecided => "error_extension_decided",
         ConflictKind::ClockState => "error_clock_state",
+        ConflictKind::CommitmentClosed => "error_commitment_closed",
+        ConflictKind::NotResolved => "error_not_resolved",
     }
 }
 

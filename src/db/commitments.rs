@@ -5,10 +5,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::bodies::Body;
+use super::conferences::Conference;
+use super::deadlines::calendar_around;
 use super::schema::{commitment_bodies, commitment_checkins, commitments, users};
 use super::DbConnection;
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::deadlines::{due_soon_from, DeadlinePolicy, Urgency};
 use crate::domain::follow_up::Progress;
-use crate::domain::{BodyId, ConferenceId, ItemId};
+use crate::domain::{BodyId, ConferenceId, ItemId, Lang};
 
 /// One commitment or task, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -203,5 +208,73 @@ impl NewCheckIn {
             .values(self)
             .returning(commitment_checkins::id)
             .get_result(conn)
+    }
+}
+
+/// One commitment as lists and the item's panel show it: names resolved, its
+/// urgency worked out at the reader's instant.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentLine {
+    /// The commitment.
+    pub commitment: Commitment,
+    /// The owning body's name.
+    pub owner_body: String,
+    /// Due soon or overdue (stored name), None while in time, closed or not yet due.
+    pub urgency: Option<&'static str>,
+}
+
+/// Where an open commitment due at `due_at` stands at `now`: the same rule as an
+/// item's answer (due soon on its last `due_soon_days` working days, overdue after).
+/// A closed commitment, or one whose clock has not started, owes nothing.
+pub fn urgency(
+    calendar: &WorkingCalendar,
+    policy: &DeadlinePolicy,
+    commitment: &Commitment,
+    now: NaiveDateTime,
+) -> Option<Urgency> {
+    if commitment.is_closed() {
+        return None;
+    }
+    let due = commitment.due_at?;
+    let soon = due_soon_from(calendar, due, policy.due_soon_days);
+    Urgency::at(now, Some(due), Some(soon), false)
+}
+
+impl CommitmentLine {
+    /// The commitments of `item`, for its page, with names in `lang`.
+    pub fn of_item(
+        conn: &mut DbConnection,
+        item: ItemId,
+        conference: ConferenceId,
+        lang: Lang,
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<CommitmentLine>> {
+        let commitments = Commitment::of_item(conn, item)?;
+        if commitments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let calendar = calendar_around(conn, now)?;
+        let policy = Conference::find(conn, conference)?
+            .map(|c| c.policy())
+            .unwrap_or_default();
+        let bodies = Body::all(conn)?;
+        Ok(commitments
+            .into_iter()
+            .map(|commitment| {
+                let owner_body = bodies
+                    .iter()
+                    .find(|b| b.id == commitment.owner_body_id)
+                    .map(|b| b.name(lang).to_owned())
+                    .unwrap_or_default();
+                let urgency = urgency(&calendar, &policy, &commitment, now)
+                    .filter(|u| matches!(u, Urgency::DueSoon | Urgency::Overdue))
+                    .map(Urgency::as_str);
+                CommitmentLine {
+                    commitment,
+                    owner_body,
+                    urgency,
+                }
+            })
+            .collect())
     }
 }

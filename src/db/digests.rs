@@ -2,6 +2,9 @@
 //! are due soon or overdue, who is told of each, and one mail per person per local
 //! day, recorded in `deadline_digests` in the same transaction as its outbox row.
 //!
+//! Open commitments and tasks of a conference's notice (issue 10) that are due
+//! soon or overdue join the same digest, with their own lines.
+//!
 //! The row's primary key (user, local day) is what keeps a digest single: a second
 //! instance, or this one after a restart, fails to insert it, its transaction rolls
 //! back and nothing is queued twice.
@@ -10,16 +13,19 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
+use super::commitments::{self, Commitment};
 use super::conferences::Conference;
 use super::deadlines::calendar_around;
 use super::events::NewEvent;
 use super::outbox::{self, NewMail};
-use super::schema::{deadline_digests, item_events, items};
+use super::schema::{commitments as commitments_table, deadline_digests, item_events, items};
 use super::users::User;
 use super::{is_unique_violation, write_transaction, DbConnection, StoreError};
 use crate::domain::calendar::{local_date, WorkingCalendar};
-use crate::domain::deadlines::{Audience, DeadlinePolicy, OfficeHours};
-use crate::domain::digest::{concern, group, DigestLine};
+use crate::domain::deadlines::{
+    overdue_days, Audience, DeadlinePolicy, Level, OfficeHours, Urgency,
+};
+use crate::domain::digest::{concern, group, DigestLine, Reason};
 use crate::domain::{ConferenceId, EventKind, ItemId, ItemStatus, MailEvent, Role};
 
 /// What one run of the digest did.
@@ -34,6 +40,34 @@ pub struct DigestRun {
     pub already_sent: usize,
     /// Items that were due soon or overdue.
     pub items: usize,
+    /// Open commitments and tasks that were due soon or overdue.
+    pub commitments: usize,
+}
+
+/// One open commitment or task in one person's digest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommitmentDigestLine {
+    /// The commitment (its page is `/commitments/{commitment_id}`).
+    pub commitment_id: i32,
+    /// The item's reference, for an item's commitment.
+    pub reference: Option<String>,
+    /// What is to be done.
+    pub description: String,
+    /// When it is due (UTC).
+    pub due_at: NaiveDateTime,
+    /// Due soon or overdue.
+    pub urgency: Urgency,
+    /// Working days overdue.
+    pub overdue_days: u32,
+    /// Why this person is told.
+    pub reason: Reason,
+}
+
+impl CommitmentDigestLine {
+    /// Overdue lines always go; a due-soon reminder can be turned off.
+    fn mandatory(&self) -> bool {
+        self.urgency == Urgency::Overdue
+    }
 }
 
 /// An item owed an answer that may be due soon or overdue.
@@ -78,25 +112,33 @@ pub fn send_due(
     let Gathered {
         lines,
         mut escalations,
-        audiences,
+        mut audiences,
         items,
     } = gather(conn, &calendar, now)?;
+    let commitment_lines = gather_commitments(conn, &calendar, &mut audiences, now)?;
     let mut run = DigestRun {
         office_open: true,
         items,
+        commitments: commitment_lines.concerned,
         ..DigestRun::default()
     };
-    for (user_id, lines) in group(lines) {
+    let mut item_lines = group(lines);
+    let mut people: Vec<i32> = item_lines.keys().copied().collect();
+    people.extend(commitment_lines.lines.keys().copied());
+    people.sort_unstable();
+    people.dedup();
+    let mut commitment_lines = commitment_lines.lines;
+    for user_id in people {
         let Some(user) = audiences.users.get(&user_id).cloned() else {
             continue;
         };
-        let lines: Vec<DigestLine> =
-            if User::mutes(conn, user.user_id(), MailEvent::DueSoonReminder)? {
-                lines.into_iter().filter(DigestLine::mandatory).collect()
-            } else {
-                lines
-            };
-        if lines.is_empty() {
+        let mut lines = item_lines.remove(&user_id).unwrap_or_default();
+        let mut owed = commitment_lines.remove(&user_id).unwrap_or_default();
+        if User::mutes(conn, user.user_id(), MailEvent::DueSoonReminder)? {
+            lines.retain(DigestLine::mandatory);
+            owed.retain(CommitmentDigestLine::mandatory);
+        }
+        if lines.is_empty() && owed.is_empty() {
             continue;
         }
         if already_queued(conn, user.id, day)? {
@@ -105,7 +147,7 @@ pub fn send_due(
         }
         let escalated = escalations.remove(&user.id).unwrap_or_default();
         match write_transaction(conn, |conn| {
-            queue_digest(conn, &user, day, &lines, now)?;
+            queue_digest(conn, &user, day, &lines, &owed, now)?;
             record_escalations(conn, &escalated, now)
         }) {
             Ok(()) => run.queued += 1,
@@ -230,17 +272,20 @@ fn queue_digest(
     user: &User,
     day: chrono::NaiveDate,
     lines: &[DigestLine],
+    owed: &[CommitmentDigestLine],
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    let count = lines.len() + owed.len();
     diesel::insert_into(deadline_digests::table)
         .values((
             deadline_digests::user_id.eq(user.id),
             deadline_digests::local_day.eq(day),
-            deadline_digests::item_count.eq(i32::try_from(lines.len()).unwrap_or(i32::MAX)),
+            deadline_digests::item_count.eq(i32::try_from(count).unwrap_or(i32::MAX)),
             deadline_digests::created_at.eq(now),
         ))
         .execute(conn)?;
-    let overdue = lines.iter().filter(|line| line.mandatory()).count();
+    let overdue = lines.iter().filter(|line| line.mandatory()).count()
+        + owed.iter().filter(|line| line.mandatory()).count();
     outbox::enqueue(
         conn,
         NewMail {
@@ -250,8 +295,9 @@ fn queue_digest(
             payload: serde_json::json!({
                 "day": day,
                 "lines": lines,
+                "commitments": owed,
                 "overdue": overdue,
-                "due_soon": lines.len() - overdue,
+                "due_soon": count - overdue,
             }),
         },
         now,
@@ -326,4 +372,117 @@ impl Audiences {
         self.by_audience.insert((audience, body), ids.clone());
         Ok(ids)
     }
+}
+
+/// The open commitments and tasks due soon or overdue at an instant, by person.
+struct OwedCommitments {
+    /// Each person's lines, overdue first, then the oldest due first.
+    lines: std::collections::BTreeMap<i32, Vec<CommitmentDigestLine>>,
+    /// How many commitments were due soon or overdue.
+    concerned: usize,
+}
+
+/// Who an open commitment of `owner` body is chased with at escalation `level`:
+/// its drafters always, its approvers (the head) from the conference's first
+/// escalation, the coordinators from the second. Due soon, only its drafters.
+fn commitment_audiences(urgency: Urgency, level: Level) -> Vec<(Audience, Reason)> {
+    let mut audiences = vec![(Audience::LeadDrafters, Reason::Holder)];
+    if urgency == Urgency::Overdue {
+        if matches!(level, Level::Head | Level::Coordinators) {
+            audiences.push((Audience::LeadApprovers, Reason::Head));
+        }
+        if level == Level::Coordinators {
+            audiences.push((Audience::Coordinators, Reason::Coordinators));
+        }
+    }
+    audiences
+}
+
+/// Reads the open commitments and tasks whose clock runs and works out which are
+/// due soon or overdue at `now`, and who is told of each. Closed ones never appear.
+fn gather_commitments(
+    conn: &mut DbConnection,
+    calendar: &WorkingCalendar,
+    audiences: &mut Audiences,
+    now: NaiveDateTime,
+) -> Result<OwedCommitments, StoreError> {
+    let open: Vec<Commitment> = commitments_table::table
+        .filter(commitments_table::closed_at.is_null())
+        .filter(commitments_table::due_at.is_not_null())
+        .order((commitments_table::due_at, commitments_table::id))
+        .select(Commitment::as_select())
+        .load(conn)?;
+    let mut policies: HashMap<i32, DeadlinePolicy> = HashMap::new();
+    let mut lines: Vec<(i32, CommitmentDigestLine)> = Vec::new();
+    let mut concerned = 0;
+    for commitment in open {
+        let (Some(due), false) = (commitment.due_at, commitment.is_closed()) else {
+            continue;
+        };
+        let policy = match policies.get(&commitment.conference_id) {
+            Some(policy) => *policy,
+            None => {
+                let policy = Conference::find(conn, ConferenceId(commitment.conference_id))?
+                    .ok_or(StoreError::NotFound)?
+                    .policy();
+                policies.insert(commitment.conference_id, policy);
+                policy
+            }
+        };
+        let urgency = match commitments::urgency(calendar, &policy, &commitment, now) {
+            Some(urgency @ (Urgency::DueSoon | Urgency::Overdue)) => urgency,
+            _ => continue,
+        };
+        concerned += 1;
+        let days = if urgency == Urgency::Overdue {
+            overdue_days(calendar, due, now)
+        } else {
+            0
+        };
+        let reference = match commitment.item_id {
+            Some(item) => items::table
+                .find(item)
+                .select(items::reference)
+                .first::<String>(conn)
+                .optional()?,
+            None => None,
+        };
+        for (audience, reason) in commitment_audiences(urgency, policy.level(days)) {
+            for user in audiences.people(conn, audience, Some(commitment.owner_body_id))? {
+                lines.push((
+                    user,
+                    CommitmentDigestLine {
+                        commitment_id: commitment.id,
+                        reference: reference.clone(),
+                        description: commitment.description.clone(),
+                        due_at: due,
+                        urgency,
+                        overdue_days: days,
+                        reason,
+                    },
+                ));
+            }
+        }
+    }
+    let mut by_person: std::collections::BTreeMap<i32, Vec<CommitmentDigestLine>> =
+        std::collections::BTreeMap::new();
+    for (person, line) in lines {
+        by_person.entry(person).or_default().push(line);
+    }
+    for lines in by_person.values_mut() {
+        lines.sort_by(|a, b| {
+            (!a.mandatory(), a.due_at, a.commitment_id, a.reason).cmp(&(
+                !b.mandatory(),
+                b.due_at,
+                b.commitment_id,
+                b.reason,
+            ))
+        });
+        // A person told for two reasons reads the line once, for the closest.
+        lines.dedup_by_key(|line| line.commitment_id);
+    }
+    Ok(OwedCommitments {
+        lines: by_person,
+        concerned,
+    })
 }

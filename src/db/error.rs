@@ -45,6 +45,13 @@ pub enum ConflictKind {
     /// The clock is not (or no longer) paused, or already paused.
     #[error("the clock is not in the state this step needs")]
     ClockState,
+    /// The commitment or task is closed (done, or found impossible): no more
+    /// check-ins.
+    #[error("the commitment is closed")]
+    CommitmentClosed,
+    /// The result can be rated only once the item is resolved.
+    #[error("the item is not resolved")]
+    NotResolved,
 }
 
 /// The storage ring's error: what went wrong, with no HTTP in it.

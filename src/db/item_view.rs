@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::answers::{self, Note, Revision};
 use crate::db::bodies::Body;
+use crate::db::commitments::CommitmentLine;
 use crate::db::deadline_report::{self, DeadlinePanel};
 use crate::db::events::{self, TimelineEntry};
 use crate::db::fields::Field;
@@ -81,6 +82,8 @@ pub struct ItemView {
     pub bodies: Vec<(i32, String)>,
     /// The paused clock and the requests for more time (issue 9).
     pub clock: workflow::ClockView,
+    /// The answer's commitments with their progress (issue 10).
+    pub commitments: Vec<CommitmentLine>,
 }
 
 /// Loads item `id` as `actor` may see it, with names in `lang`: a delegate sees
@@ -178,7 +181,7 @@ pub fn load_view(
     } else {
         Vec::new()
     };
-    let can = Abilities::of(
+    let mut can = Abilities::of(
         actor,
         relation,
         status,
@@ -191,8 +194,23 @@ pub fn load_view(
         .map(|b| (b.id, b.name(lang).to_owned()))
         .collect();
     let clock = workflow::clock_view(conn, actor, &item, now)?;
+    // The delegate learns of the commitments with the answer, not while drafted.
+    let commitments = if !staff_view && !status.is_answered() {
+        Vec::new()
+    } else {
+        CommitmentLine::of_item(
+            conn,
+            id,
+            crate::domain::ConferenceId(item.conference_id),
+            lang,
+            now,
+        )?
+    };
+    // With commitments, their check-ins move the item; a manual step would contradict them.
+    can.follow &= commitments.is_empty();
     Ok(ItemView {
         clock,
+        commitments,
         field,
         lead_body: body_name(item.lead_body_id),
         delegate_name: delegate.full_name,

@@ -55,11 +55,15 @@ pub enum EventKind {
     EscalatedToHead,
     /// Overdue long enough that the coordinating body is chased too.
     EscalatedToCoordinators,
+    /// The owning body reported progress on one of the answer's commitments.
+    CommitmentCheckedIn,
+    /// The delegate rated the result (not the answer) once the item was resolved.
+    ResultRated,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 26] = [
+    pub const ALL: [EventKind; 28] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -86,6 +90,8 @@ impl EventKind {
         EventKind::ExtensionRefused,
         EventKind::EscalatedToHead,
         EventKind::EscalatedToCoordinators,
+        EventKind::CommitmentCheckedIn,
+        EventKind::ResultRated,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -117,6 +123,8 @@ impl EventKind {
             EventKind::ExtensionRefused => "extension_refused",
             EventKind::EscalatedToHead => "escalated_to_head",
             EventKind::EscalatedToCoordinators => "escalated_to_coordinators",
+            EventKind::CommitmentCheckedIn => "commitment_checked_in",
+            EventKind::ResultRated => "result_rated",
         }
     }
 
@@ -134,6 +142,8 @@ impl EventKind {
                 | EventKind::ImplementationStarted
                 | EventKind::ImplementationDone
                 | EventKind::SatisfactionGiven
+                | EventKind::CommitmentCheckedIn
+                | EventKind::ResultRated
                 | EventKind::AnswerEmailed
                 | EventKind::SatisfactionReplied
                 // The delegate is the one asked, and is told when the date moves;

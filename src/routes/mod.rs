@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod commitments;
 pub mod deadlines;
 pub mod delegate;
 pub mod forms;
@@ -64,6 +65,7 @@ routes! {
     GET "/proposals/{id}/submitted" => delegate::submitted,
     POST "/items/{id}/withdraw" => items::withdraw,
     POST "/items/{id}/satisfaction" => items::rate,
+    POST "/items/{id}/result-rating" => items::rate_result,
     // Every role that may see an item
     GET "/items/{id}" => items::show,
     GET "/items/{id}/print" => items::print,
@@ -105,6 +107,10 @@ routes! {
     POST "/items/{id}/clock/resume" => items::resume_clock,
     POST "/items/{id}/extensions" => items::request_extension,
     POST "/items/{id}/extensions/decide" => items::decide_extension,
+    // Commitments and the notice's tasks (issue 10): who may see one, the owning
+    // body's check-ins
+    GET "/commitments/{id}" => commitments::show,
+    POST "/commitments/{id}/checkins" => commitments::check_in,
     // Administrator and coordinator: the outbox
     GET "/outbox" => outbox::list,
     POST "/outbox/resend-failed" => outbox::resend_failed,

@@ -7,6 +7,7 @@ mod clock;
 mod delegate;
 mod drafting;
 mod extensions;
+mod follow_up;
 mod notices;
 mod publication;
 mod submit;
@@ -20,6 +21,9 @@ pub use drafting::{
 };
 pub use extensions::{
     check_date, grant_extension, refuse_extension, request_extension, DateProblem,
+};
+pub use follow_up::{
+    check_in, commitment_view, rate_result, reports_on, CheckedIn, CommitmentView, Report,
 };
 pub use publication::{
     follow_implementation, publish, reply_to_satisfaction, send_back, PublishedItem,

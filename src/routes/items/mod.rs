@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod clock;
 pub mod coordination;
+pub mod result;
 pub mod show;
 
 pub use actions::{
@@ -14,4 +15,5 @@ pub use coordination::{
     add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
     send_back,
 };
+pub use result::rate_result;
 pub use show::{print, show};

@@ -65,6 +65,8 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule(POST, "/items/{id}/withdraw",               &[Owner],       &[Routed],            &[("text", "Rút lại.")]),
     rule(POST, "/items/{id}/satisfaction",           &[Owner],       &[Published, Rated],  &[("level", "satisfied"), ("text", "Tốt.")]),
     rule(POST, "/items/{id}/notes",                  STAFF,          ALL,                  &[("text", "Ghi chú.")]),
+    // The matrix's items are never resolved: the delegate gets the conflict.
+    rule(POST, "/items/{id}/result-rating",          &[Owner],       &[],                  &[("level", "satisfied")]),
     rule(POST, "/items/{id}/satisfaction-reply",     STAFF,          &[Rated],             &[("text", "Xin cảm ơn.")]),
     rule(POST, "/items/{id}/draft",                  LEAD,           &[Routed, Drafting, Approved], &[("text", "Bản sửa."), ("intent", "save")]),
     rule(POST, "/items/{id}/send-for-review",        LEAD,           &[Drafting],          &[]),

@@ -120,6 +120,10 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(GET,  "/tasks/{id}/edit",                    ToLogin,  COORDINATOR, Missing),
     page(POST, "/tasks/{id}",                         ToLogin,  COORDINATOR, Missing),
     page(POST, "/conferences/{id}/inspections",       ToLogin,  COORDINATOR, Invalid),
+    // The matrix has no commitment: whoever asks finds none (who may see and
+    // report on a real one is tested in tests/api/follow_up.rs).
+    page(GET,  "/commitments/{id}",                   ToLogin,  USERS,       Missing),
+    page(POST, "/commitments/{id}/checkins",          ToLogin,  USERS,       Missing),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),
