@@ -67,6 +67,10 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::ExtensionPending => "error_extension_pending",
         ConflictKind::ExtensionDecided => "error_extension_decided",
         ConflictKind::ClockState => "error_clock_state",
+        ConflictKind::NoOutcome => "error_no_outcome",
+        ConflictKind::NoCommitment => "error_no_commitment",
+        ConflictKind::CommitmentsNotAllowed => "error_commitments_not_allowed",
+        ConflictKind::CommitmentGone => "error_commitment_gone",
     }
 }
 

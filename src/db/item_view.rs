@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::answers::{self, Note, Revision};
 use crate::db::bodies::Body;
+use crate::db::commitments::Commitment;
 use crate::db::deadline_report::{self, DeadlinePanel};
 use crate::db::events::{self, TimelineEntry};
 use crate::db::fields::Field;
@@ -81,6 +82,18 @@ pub struct ItemView {
     pub bodies: Vec<(i32, String)>,
     /// The paused clock and the requests for more time (issue 9).
     pub clock: workflow::ClockView,
+    /// The answer's commitments with their owning body's name (issue 10): staff
+    /// see the draft's, the delegate those of the published answer.
+    pub commitments: Vec<CommitmentLine>,
+}
+
+/// One commitment of the answer, as the item page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentLine {
+    /// The commitment.
+    pub commitment: Commitment,
+    /// Its owning body's name.
+    pub owner_body: String,
 }
 
 /// Loads item `id` as `actor` may see it, with names in `lang`: a delegate sees
@@ -191,7 +204,22 @@ pub fn load_view(
         .map(|b| (b.id, b.name(lang).to_owned()))
         .collect();
     let clock = workflow::clock_view(conn, actor, &item, now)?;
+    let commitments = if staff_view || answer.is_some() {
+        Commitment::of_item(conn, id)?
+            .into_iter()
+            .map(|c| {
+                let owner_body = body_name(Some(c.owner_body_id)).unwrap_or_default();
+                CommitmentLine {
+                    commitment: c,
+                    owner_body,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ItemView {
+        commitments,
         clock,
         field,
         lead_body: body_name(item.lead_body_id),

@@ -58,7 +58,7 @@ async fn merged_and_answered_item(app: &TestApp) -> i32 {
             &format!("/items/{first}/draft"),
             &[
                 ("text", "Trả lời chung cho hai kiến nghị."),
-                ("intent", "review"),
+                ("intent", "review"), ("outcome", "explained"),
             ],
         )
         .await;

@@ -17,6 +17,7 @@ mod journey;
 mod lists;
 mod mail;
 mod mail_templates;
+mod outcomes;
 mod matrix;
 mod second_factor;
 mod security;

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod clock;
+pub mod commitments;
 pub mod coordination;
 pub mod show;
 
@@ -9,6 +10,7 @@ pub use actions::{
     add_note, approve, rate, reply_to_satisfaction, return_to_drafting, save_draft,
     send_for_review, withdraw,
 };
+pub use commitments::{add_commitment, remove_commitment};
 pub use clock::{ask_info, decide_extension, provide_info, request_extension, resume_clock};
 pub use coordination::{
     add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
