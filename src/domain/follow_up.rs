@@ -70,6 +70,40 @@ impl FromStr for Outcome {
     }
 }
 
+/// Where an item stands between answer and result, as lists filter it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The answer is published.
+    Answered,
+    /// The item is resolved (nothing more is owed).
+    Resolved,
+    /// The answer is published but the item is not resolved.
+    AnsweredNotResolved,
+}
+
+impl Resolution {
+    /// Every choice, in the order the list filter offers them.
+    pub const ALL: [Resolution; 3] = [
+        Resolution::Answered,
+        Resolution::Resolved,
+        Resolution::AnsweredNotResolved,
+    ];
+
+    /// The name used in the query string and the locale key suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Answered => "answered",
+            Resolution::Resolved => "resolved",
+            Resolution::AnsweredNotResolved => "answered_not_resolved",
+        }
+    }
+
+    /// The choice named `text`, if any.
+    pub fn parse(text: &str) -> Option<Resolution> {
+        Resolution::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
 /// When a commitment is due: a number of working days after its clock starts
 /// (the answer's publication), or a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -432,3 +432,71 @@ async fn only_the_lead_bodys_staff_write_the_commitments_of_a_draft() {
     }
     assert_eq!(desk.commitments().len(), 1);
 }
+
+/// Files another item of the desk's delegate and publishes it with `outcome`.
+async fn published(desk: &Desk, title: &str, outcome: &[(&str, &str)]) -> String {
+    let id = desk
+        .delegate
+        .submit_proposal(title, "Nội dung kiến nghị.", desk.app.field_id("to-chuc-can-bo"))
+        .await;
+    let mut fields = vec![("text", "Trả lời."), ("intent", "review")];
+    fields.extend_from_slice(outcome);
+    desk.drafter
+        .post_ok(&format!("/items/{id}/draft"), &fields)
+        .await;
+    desk.approver
+        .post_ok(&format!("/items/{id}/approve"), &[])
+        .await;
+    desk.coordinator
+        .post_ok(&format!("/items/{id}/publish"), &[])
+        .await;
+    items::table
+        .find(id)
+        .select(items::reference)
+        .first(&mut desk.app.conn())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn lists_filter_by_outcome_and_by_answered_or_resolved() {
+    let desk = Desk::new().await;
+    let explained = published(&desk, "Kiến nghị được giải trình", &[("outcome", "explained")]).await;
+    let refused = published(
+        &desk,
+        "Kiến nghị không tiếp thu",
+        &[("outcome", "not_accepted"), ("outcome_reason", "Trái quy định.")],
+    )
+    .await;
+    let unanswered: String = items::table
+        .find(desk.id)
+        .select(items::reference)
+        .first(&mut desk.app.conn())
+        .unwrap();
+    for (query, shown, hidden) in [
+        ("outcome=explained", vec![&explained], vec![&refused, &unanswered]),
+        ("outcome=not_accepted", vec![&refused], vec![&explained, &unanswered]),
+        ("resolution=answered", vec![&explained, &refused], vec![&unanswered]),
+        ("resolution=resolved", vec![&explained], vec![&refused, &unanswered]),
+        (
+            "resolution=answered_not_resolved",
+            vec![&refused],
+            vec![&explained, &unanswered],
+        ),
+    ] {
+        for session in [&desk.coordinator, &desk.delegate] {
+            let path = if std::ptr::eq(session, &desk.delegate) { "/my" } else { "/items" };
+            let page = session.get(&format!("{path}?{query}")).await;
+            assert_eq!(page.status, StatusCode::OK);
+            for reference in &shown {
+                assert!(page.body.contains(reference.as_str()), "{path}?{query}: {reference}");
+            }
+            for reference in &hidden {
+                assert!(!page.body.contains(reference.as_str()), "{path}?{query}: not {reference}");
+            }
+        }
+    }
+    // Both dates where the list shows dates.
+    let page = desk.coordinator.get("/items?resolution=resolved").await.body;
+    assert!(page.contains("Giải quyết xong <time"));
+    assert!(page.contains("Trả lời <time"));
+}
