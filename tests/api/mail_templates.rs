@@ -58,7 +58,8 @@ async fn merged_and_answered_item(app: &TestApp) -> i32 {
             &format!("/items/{first}/draft"),
             &[
                 ("text", "Trả lời chung cho hai kiến nghị."),
-                ("intent", "review"), ("outcome", "explained"),
+                ("intent", "review"),
+                ("outcome", "explained"),
             ],
         )
         .await;

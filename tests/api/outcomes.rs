@@ -101,10 +101,7 @@ impl Desk {
             ])
             .await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
-        let sent = self
-            .drafter
-            .post(&self.path("/send-for-review"), &[])
-            .await;
+        let sent = self.drafter.post(&self.path("/send-for-review"), &[]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     }
 }
@@ -130,7 +127,10 @@ async fn mails_to(app: &TestApp, user: &TestUser, subject: &str) -> Vec<String> 
 async fn an_answer_goes_to_review_only_with_an_outcome_and_the_text_is_kept() {
     let desk = Desk::new().await;
     let refused = desk
-        .draft(&[("text", "Bản trả lời chưa chọn kết quả."), ("intent", "review")])
+        .draft(&[
+            ("text", "Bản trả lời chưa chọn kết quả."),
+            ("intent", "review"),
+        ])
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Đề nghị đồng chí chọn kết quả xử lý"));
@@ -159,7 +159,9 @@ async fn a_refusal_needs_its_reason_and_a_forwarding_its_body_date_and_document(
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("id=\"outcome_reason-error\""));
-    assert!(refused.body.contains("value=\"not_accepted\" id=\"outcome-not_accepted\" checked"));
+    assert!(refused
+        .body
+        .contains("value=\"not_accepted\" id=\"outcome-not_accepted\" checked"));
 
     let forwarded = desk
         .draft(&[
@@ -197,11 +199,19 @@ async fn a_refusal_needs_its_reason_and_a_forwarding_its_body_date_and_document(
 async fn drafters_add_check_and_remove_commitments_and_an_accepted_answer_needs_one() {
     let desk = Desk::new().await;
     let lead = desk.app.body_id("TCTU").to_string();
-    desk.draft(&[("text", "Tiếp thu."), ("intent", "save"), ("outcome", "accepted")])
-        .await;
+    desk.draft(&[
+        ("text", "Tiếp thu."),
+        ("intent", "save"),
+        ("outcome", "accepted"),
+    ])
+    .await;
     let sent = desk.drafter.post(&desk.path("/send-for-review"), &[]).await;
     assert_eq!(sent.status, StatusCode::CONFLICT);
-    assert!(sent.body.contains("cần ít nhất một cam kết"), "{}", sent.body);
+    assert!(
+        sent.body.contains("cần ít nhất một cam kết"),
+        "{}",
+        sent.body
+    );
 
     for (fields, message) in [
         (
@@ -258,8 +268,12 @@ async fn drafters_add_check_and_remove_commitments_and_an_accepted_answer_needs_
     let commitment = desk.commitments()[0].id;
 
     // With a commitment it goes to review; an explanation may carry none.
-    desk.draft(&[("text", "Giải trình."), ("intent", "save"), ("outcome", "explained")])
-        .await;
+    desk.draft(&[
+        ("text", "Giải trình."),
+        ("intent", "save"),
+        ("outcome", "explained"),
+    ])
+    .await;
     let sent = desk.drafter.post(&desk.path("/send-for-review"), &[]).await;
     assert_eq!(sent.status, StatusCode::CONFLICT);
     assert!(sent.body.contains("Chỉ trả lời tiếp thu mới có cam kết"));
@@ -282,7 +296,10 @@ async fn a_change_to_the_commitments_after_approval_voids_the_approval() {
     let lead = desk.app.body_id("TCTU");
     desk.accepted_in_review(lead, "10").await;
     let page = desk.approver.get(&desk.path("")).await.body;
-    assert!(page.contains("Tiếp thu, sẽ thực hiện"), "the approver sees the outcome");
+    assert!(
+        page.contains("Tiếp thu, sẽ thực hiện"),
+        "the approver sees the outcome"
+    );
     assert!(page.contains("Ban hành tiêu chí quy hoạch cán bộ trẻ"));
     let approved = desk.approver.post(&desk.path("/approve"), &[]).await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
@@ -315,7 +332,10 @@ async fn publication_sets_the_outcome_and_tells_the_owning_bodys_staff() {
     let (status, _, outcome, resolved_at) = desk.item_row();
     assert_eq!(status, "published");
     assert_eq!(outcome.as_deref(), Some("accepted"));
-    assert_eq!(resolved_at, None, "an accepted answer is resolved by its follow-up");
+    assert_eq!(
+        resolved_at, None,
+        "an accepted answer is resolved by its follow-up"
+    );
     assert!(desk.commitments()[0].due_at.is_some());
     for user in [&owner_drafter, &owner_approver] {
         let mails = mails_to(&desk.app, user, ASSIGNED).await;
@@ -323,7 +343,9 @@ async fn publication_sets_the_outcome_and_tells_the_owning_bodys_staff() {
         assert!(mails[0].contains("Ban hành tiêu chí quy hoạch cán bộ trẻ"));
         assert!(mails[0].contains(&format!("/items/{}", desk.id)));
     }
-    assert!(mails_to(&desk.app, &lead_drafter, ASSIGNED).await.is_empty());
+    assert!(mails_to(&desk.app, &lead_drafter, ASSIGNED)
+        .await
+        .is_empty());
     // The delegate sees the outcome and the commitment.
     let page = desk.delegate.get(&desk.path("")).await.body;
     assert!(page.contains("Tiếp thu, sẽ thực hiện"));
@@ -353,7 +375,13 @@ async fn a_commitments_working_days_run_from_publication_past_weekends_and_holid
         role: Role::Coordinator,
         body: Some(BodyId(desk.app.body_id("DUK"))),
     };
-    workflow::publish(&mut desk.app.conn(), &coordinator, &[ItemId(desk.id)], friday).unwrap();
+    workflow::publish(
+        &mut desk.app.conn(),
+        &coordinator,
+        &[ItemId(desk.id)],
+        friday,
+    )
+    .unwrap();
     let due: Option<NaiveDateTime> = commitments::table
         .filter(commitments::item_id.eq(desk.id))
         .select(commitments::due_at)
@@ -390,8 +418,14 @@ async fn an_explanation_is_resolved_at_publication_and_a_refusal_is_only_answere
             ("outcome_reason", "Trái quy định hiện hành."),
         ])
         .await;
-    refused.approver.post_ok(&refused.path("/approve"), &[]).await;
-    refused.coordinator.post_ok(&refused.path("/publish"), &[]).await;
+    refused
+        .approver
+        .post_ok(&refused.path("/approve"), &[])
+        .await;
+    refused
+        .coordinator
+        .post_ok(&refused.path("/publish"), &[])
+        .await;
     let (_, _, outcome, resolved_at) = refused.item_row();
     assert_eq!(outcome.as_deref(), Some("not_accepted"));
     assert_eq!(resolved_at, None);
@@ -403,8 +437,12 @@ async fn an_explanation_is_resolved_at_publication_and_a_refusal_is_only_answere
 async fn only_the_lead_bodys_staff_write_the_commitments_of_a_draft() {
     let desk = Desk::new().await;
     let lead = desk.app.body_id("TCTU").to_string();
-    desk.draft(&[("text", "Tiếp thu."), ("intent", "save"), ("outcome", "accepted")])
-        .await;
+    desk.draft(&[
+        ("text", "Tiếp thu."),
+        ("intent", "save"),
+        ("outcome", "accepted"),
+    ])
+    .await;
     let other_body = desk
         .app
         .login(&desk.app.add_user(Role::Drafter, Some("BCSD-UBND")))
@@ -424,9 +462,9 @@ async fn only_the_lead_bodys_staff_write_the_commitments_of_a_draft() {
     for session in [&other_body, &desk.delegate, &desk.coordinator] {
         let page = session
             .post(
-            &desk.path("/commitments/remove"),
-            &[("commitment", &commitment.to_string())],
-        )
+                &desk.path("/commitments/remove"),
+                &[("commitment", &commitment.to_string())],
+            )
             .await;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
     }
@@ -437,7 +475,11 @@ async fn only_the_lead_bodys_staff_write_the_commitments_of_a_draft() {
 async fn published(desk: &Desk, title: &str, outcome: &[(&str, &str)]) -> String {
     let id = desk
         .delegate
-        .submit_proposal(title, "Nội dung kiến nghị.", desk.app.field_id("to-chuc-can-bo"))
+        .submit_proposal(
+            title,
+            "Nội dung kiến nghị.",
+            desk.app.field_id("to-chuc-can-bo"),
+        )
         .await;
     let mut fields = vec![("text", "Trả lời."), ("intent", "review")];
     fields.extend_from_slice(outcome);
@@ -460,11 +502,19 @@ async fn published(desk: &Desk, title: &str, outcome: &[(&str, &str)]) -> String
 #[tokio::test]
 async fn lists_filter_by_outcome_and_by_answered_or_resolved() {
     let desk = Desk::new().await;
-    let explained = published(&desk, "Kiến nghị được giải trình", &[("outcome", "explained")]).await;
+    let explained = published(
+        &desk,
+        "Kiến nghị được giải trình",
+        &[("outcome", "explained")],
+    )
+    .await;
     let refused = published(
         &desk,
         "Kiến nghị không tiếp thu",
-        &[("outcome", "not_accepted"), ("outcome_reason", "Trái quy định.")],
+        &[
+            ("outcome", "not_accepted"),
+            ("outcome_reason", "Trái quy định."),
+        ],
     )
     .await;
     let unanswered: String = items::table
@@ -473,10 +523,26 @@ async fn lists_filter_by_outcome_and_by_answered_or_resolved() {
         .first(&mut desk.app.conn())
         .unwrap();
     for (query, shown, hidden) in [
-        ("outcome=explained", vec![&explained], vec![&refused, &unanswered]),
-        ("outcome=not_accepted", vec![&refused], vec![&explained, &unanswered]),
-        ("resolution=answered", vec![&explained, &refused], vec![&unanswered]),
-        ("resolution=resolved", vec![&explained], vec![&refused, &unanswered]),
+        (
+            "outcome=explained",
+            vec![&explained],
+            vec![&refused, &unanswered],
+        ),
+        (
+            "outcome=not_accepted",
+            vec![&refused],
+            vec![&explained, &unanswered],
+        ),
+        (
+            "resolution=answered",
+            vec![&explained, &refused],
+            vec![&unanswered],
+        ),
+        (
+            "resolution=resolved",
+            vec![&explained],
+            vec![&refused, &unanswered],
+        ),
         (
             "resolution=answered_not_resolved",
             vec![&refused],
@@ -484,19 +550,33 @@ async fn lists_filter_by_outcome_and_by_answered_or_resolved() {
         ),
     ] {
         for session in [&desk.coordinator, &desk.delegate] {
-            let path = if std::ptr::eq(session, &desk.delegate) { "/my" } else { "/items" };
+            let path = if std::ptr::eq(session, &desk.delegate) {
+                "/my"
+            } else {
+                "/items"
+            };
             let page = session.get(&format!("{path}?{query}")).await;
             assert_eq!(page.status, StatusCode::OK);
             for reference in &shown {
-                assert!(page.body.contains(reference.as_str()), "{path}?{query}: {reference}");
+                assert!(
+                    page.body.contains(reference.as_str()),
+                    "{path}?{query}: {reference}"
+                );
             }
             for reference in &hidden {
-                assert!(!page.body.contains(reference.as_str()), "{path}?{query}: not {reference}");
+                assert!(
+                    !page.body.contains(reference.as_str()),
+                    "{path}?{query}: not {reference}"
+                );
             }
         }
     }
     // Both dates where the list shows dates.
-    let page = desk.coordinator.get("/items?resolution=resolved").await.body;
+    let page = desk
+        .coordinator
+        .get("/items?resolution=resolved")
+        .await
+        .body;
     assert!(page.contains("Giải quyết xong <time"));
     assert!(page.contains("Trả lời <time"));
 }

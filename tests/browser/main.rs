@@ -24,6 +24,7 @@ mod cast;
 mod clock;
 mod deadlines;
 mod journeys;
+mod outcomes;
 mod phone;
 mod print;
 mod screenshots;

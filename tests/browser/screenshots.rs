@@ -62,7 +62,8 @@ fn screenshots_of_each_roles_main_page_for_the_docs() {
                 &format!("/items/{in_review}/draft"),
                 &[
                     ("text", "Ban Tổ chức Tỉnh ủy đang xây dựng bộ tiêu chí."),
-                    ("intent", "review"), ("outcome", "explained"),
+                    ("intent", "review"),
+                    ("outcome", "explained"),
                 ],
             )
             .await;

@@ -142,7 +142,14 @@ pub(super) fn start_commitments(
                 "due_at": due_at,
             }
         });
-        notify_with(conn, MailEvent::CommitmentAssigned, id, &staff, payload, now)?;
+        notify_with(
+            conn,
+            MailEvent::CommitmentAssigned,
+            id,
+            &staff,
+            payload,
+            now,
+        )?;
     }
     Ok(())
 }

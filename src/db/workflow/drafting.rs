@@ -23,7 +23,9 @@ pub fn save_draft(
     outcome: &AnswerOutcome,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| write_draft(conn, actor, id, text, outcome, now))
+    write_transaction(conn, |conn| {
+        write_draft(conn, actor, id, text, outcome, now)
+    })
 }
 
 /// Hands the latest draft to the body's approvers, who are told.
@@ -82,8 +84,8 @@ fn hand_to_review(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     let (item, _) = load_for(conn, actor, id, Operation::Draft)?;
-    let latest = answers::latest_revision(conn, id)?
-        .ok_or(StoreError::Conflict(ConflictKind::NoDraft))?;
+    let latest =
+        answers::latest_revision(conn, id)?.ok_or(StoreError::Conflict(ConflictKind::NoDraft))?;
     // The approver approves the outcome and its commitments with the text, so
     // all three must be complete before review.
     let outcome = latest

@@ -11,9 +11,9 @@ use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::answers::AnswerOutcome;
 use crate::db::workflow;
 use crate::db::DbConnection;
+use crate::domain::follow_up::Outcome;
 use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
 use crate::domain::text::{char_len, normalize};
-use crate::domain::follow_up::Outcome;
 use crate::domain::{Actor, ItemId, Satisfaction};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -297,7 +297,11 @@ fn checked_outcome(
     AnswerOutcome {
         outcome,
         reason,
-        forwarded_to: if forwarded { forwarded_to } else { String::new() },
+        forwarded_to: if forwarded {
+            forwarded_to
+        } else {
+            String::new()
+        },
         forwarded_on: forwarded_on.filter(|_| forwarded),
         forwarded_document: if forwarded {
             forwarded_document

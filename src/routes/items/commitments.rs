@@ -92,7 +92,12 @@ pub async fn add_commitment(
                 None
             }
             Err(_) => {
-                errors.add("commitment_due", catalog, lang, "error_outcome_date_invalid");
+                errors.add(
+                    "commitment_due",
+                    catalog,
+                    lang,
+                    "error_outcome_date_invalid",
+                );
                 None
             }
         },

@@ -10,8 +10,8 @@ pub use actions::{
     add_note, approve, rate, reply_to_satisfaction, return_to_drafting, save_draft,
     send_for_review, withdraw,
 };
-pub use commitments::{add_commitment, remove_commitment};
 pub use clock::{ask_info, decide_extension, provide_info, request_extension, resume_clock};
+pub use commitments::{add_commitment, remove_commitment};
 pub use coordination::{
     add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
     send_back,
