@@ -580,3 +580,20 @@ async fn lists_filter_by_outcome_and_by_answered_or_resolved() {
     assert!(page.contains("Giải quyết xong <time"));
     assert!(page.contains("Trả lời <time"));
 }
+
+#[tokio::test]
+async fn an_accepted_answer_sent_without_a_commitment_comes_back_with_the_text_kept() {
+    let desk = Desk::new().await;
+    let page = desk
+        .draft(&[
+            ("text", "Ban tiếp thu và sẽ thực hiện."),
+            ("intent", "review"),
+            ("outcome", "accepted"),
+        ])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("id=\"outcome-error\""));
+    assert!(page.body.contains("cần ít nhất một cam kết"));
+    assert!(page.body.contains("Ban tiếp thu và sẽ thực hiện."));
+    assert_eq!(desk.item_row().0, "routed", "nothing saved");
+}

@@ -11,11 +11,12 @@ use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::answers::AnswerOutcome;
 use crate::db::workflow;
 use crate::db::DbConnection;
+use crate::db::{ConflictKind, StoreError};
 use crate::domain::follow_up::Outcome;
 use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
 use crate::domain::text::{char_len, normalize};
 use crate::domain::{Actor, ItemId, Satisfaction};
-use crate::error::AppError;
+use crate::error::{conflict_key, AppError};
 use crate::i18n::Lang;
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
 use crate::routes::pages::{flash, now, see_other, with_db, Renderer};
@@ -349,14 +350,37 @@ pub async fn save_draft(
         "flash_draft_saved"
     };
     let answer = input.text;
-    act(&state, &current, id, flash_key, move |conn, actor| {
+    let actor = current.actor();
+    let session = current.session.clone();
+    let refused = with_db(&state.pool, move |conn| {
         // One transaction: a draft meant for review is never saved without
         // being sent.
-        if and_review {
-            workflow::save_draft_and_send_for_review(conn, actor, id, &answer, &outcome, now())
+        let saved = if and_review {
+            workflow::save_draft_and_send_for_review(conn, &actor, id, &answer, &outcome, now())
         } else {
-            workflow::save_draft(conn, actor, id, &answer, &outcome, now())
+            workflow::save_draft(conn, &actor, id, &answer, &outcome, now())
+        };
+        match saved {
+            Ok(()) => flash(conn, &session, flash_key).map(|()| None),
+            // The outcome does not fit the commitments: a matter of the form, said
+            // beside the outcome with the text kept, not an error page.
+            Err(StoreError::Conflict(
+                kind @ (ConflictKind::NoCommitment | ConflictKind::CommitmentsNotAllowed),
+            )) => Ok(Some(kind)),
+            Err(other) => Err(other.into()),
         }
     })
-    .await
+    .await?;
+    match refused {
+        None => Ok(see_other(&format!("/items/{}", id.0))),
+        Some(kind) => {
+            errors.add(
+                "outcome",
+                state.renderer.catalog(),
+                lang,
+                conflict_key(kind),
+            );
+            item_page(&state, &current, id, errors, kept, UNPROCESSABLE).await
+        }
+    }
 }
