@@ -69,6 +69,10 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::ClockState => "error_clock_state",
         ConflictKind::CommitmentClosed => "error_commitment_closed",
         ConflictKind::NotResolved => "error_not_resolved",
+        ConflictKind::NoOutcome => "error_no_outcome",
+        ConflictKind::NoCommitment => "error_no_commitment",
+        ConflictKind::CommitmentsNotAllowed => "error_commitments_not_allowed",
+        ConflictKind::CommitmentGone => "error_commitment_gone",
     }
 }
 

@@ -46,7 +46,12 @@ impl Catalog {
             for (name, text) in files {
                 let part: BTreeMap<String, String> = toml::from_str(text)
                     .unwrap_or_else(|e| panic!("locales/{name} is invalid: {e}"));
-                texts.extend(part);
+                // A key in two files would silently take the later text.
+                for (key, value) in part {
+                    if texts.insert(key.clone(), value).is_some() {
+                        panic!("locales/{name}: `{key}` is also defined in another file");
+                    }
+                }
             }
             texts
         };

@@ -1,13 +1,14 @@
 //! Answer revisions (each save kept with who and when), internal notes, and the
 //! bodies asked to coordinate on an item.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::events::EventKind;
 use super::schema::{answer_revisions, item_coordinating_bodies, item_events, notes, users};
 use super::DbConnection;
+use crate::domain::follow_up::Outcome;
 use crate::domain::{BodyId, ItemId, UserId};
 
 /// One saved version of an answer, with its author's name.
@@ -23,6 +24,31 @@ pub struct Revision {
     pub author_name: String,
     /// When it was saved.
     pub created_at: NaiveDateTime,
+    /// The outcome drafted with it (None: not chosen yet).
+    pub outcome: Option<Outcome>,
+    /// Why it is not accepted (or any explanation of the outcome).
+    pub outcome_reason: String,
+    /// The higher body it is forwarded to.
+    pub forwarded_to: String,
+    /// When it was forwarded.
+    pub forwarded_on: Option<NaiveDate>,
+    /// The forwarding document's number.
+    pub forwarded_document: String,
+}
+
+/// The outcome written with a revision, as the drafter chose it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerOutcome {
+    /// The outcome, if chosen.
+    pub outcome: Option<Outcome>,
+    /// The reason (required when not accepted).
+    pub reason: String,
+    /// The higher body (when forwarded).
+    pub forwarded_to: String,
+    /// The forwarding date (when forwarded).
+    pub forwarded_on: Option<NaiveDate>,
+    /// The forwarding document number (when forwarded).
+    pub forwarded_document: String,
 }
 
 /// An internal note, never shown to the delegate.
@@ -44,6 +70,7 @@ pub fn add_revision(
     item: ItemId,
     author: UserId,
     text: &str,
+    outcome: &AnswerOutcome,
     at: NaiveDateTime,
 ) -> QueryResult<i32> {
     diesel::insert_into(answer_revisions::table)
@@ -52,6 +79,11 @@ pub fn add_revision(
             answer_revisions::author_id.eq(author.0),
             answer_revisions::body_text.eq(text),
             answer_revisions::created_at.eq(at),
+            answer_revisions::outcome.eq(outcome.outcome),
+            answer_revisions::outcome_reason.eq(&outcome.reason),
+            answer_revisions::forwarded_to.eq(&outcome.forwarded_to),
+            answer_revisions::forwarded_on.eq(outcome.forwarded_on),
+            answer_revisions::forwarded_document.eq(&outcome.forwarded_document),
         ))
         .returning(answer_revisions::id)
         .get_result(conn)
@@ -64,12 +96,22 @@ const REVISION_COLUMNS: (
     answer_revisions::author_id,
     users::full_name,
     answer_revisions::created_at,
+    answer_revisions::outcome,
+    answer_revisions::outcome_reason,
+    answer_revisions::forwarded_to,
+    answer_revisions::forwarded_on,
+    answer_revisions::forwarded_document,
 ) = (
     answer_revisions::id,
     answer_revisions::body_text,
     answer_revisions::author_id,
     users::full_name,
     answer_revisions::created_at,
+    answer_revisions::outcome,
+    answer_revisions::outcome_reason,
+    answer_revisions::forwarded_to,
+    answer_revisions::forwarded_on,
+    answer_revisions::forwarded_document,
 );
 
 /// Every revision of the item's answer, newest first.

@@ -52,6 +52,18 @@ pub enum ConflictKind {
     /// The result can be rated only once the item is resolved.
     #[error("the item is not resolved")]
     NotResolved,
+    /// The draft has no outcome chosen, so it cannot go to review.
+    #[error("the draft has no outcome")]
+    NoOutcome,
+    /// An accepted answer needs at least one commitment.
+    #[error("an accepted answer has no commitment")]
+    NoCommitment,
+    /// Only an accepted answer carries commitments.
+    #[error("this outcome carries no commitments")]
+    CommitmentsNotAllowed,
+    /// The commitment was removed already.
+    #[error("the commitment is gone")]
+    CommitmentGone,
 }
 
 /// The storage ring's error: what went wrong, with no HTTP in it.

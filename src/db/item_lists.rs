@@ -9,6 +9,7 @@ use super::items::{scoped, BoxedItems, Item, Scope};
 use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
 use super::DbConnection;
 use crate::domain::deadlines::Urgency;
+use crate::domain::follow_up::{Outcome, Resolution};
 use crate::domain::{BodyId, FieldId, ItemStatus};
 
 /// Order of a list.
@@ -44,6 +45,10 @@ pub struct ItemFilter {
     pub search: Option<String>,
     /// Only items waiting for triage: unrouted, or held by a coordinating body.
     pub triage: bool,
+    /// Only items whose published answer has this outcome (issue 10).
+    pub outcome: Option<Outcome>,
+    /// Only items answered, resolved, or answered and not resolved (issue 10).
+    pub resolution: Option<Resolution>,
     /// Order.
     pub sort: Sort,
 }
@@ -81,6 +86,10 @@ pub struct ItemLine {
     pub body_en: Option<String>,
     /// Delegate's name.
     pub delegate_name: String,
+    /// When the answer was published.
+    pub published_at: Option<NaiveDateTime>,
+    /// When the item was resolved.
+    pub resolved_at: Option<NaiveDateTime>,
 }
 
 /// Counts stop here: past it a list says "1000+", so that counting costs the same
@@ -176,6 +185,8 @@ impl Item {
                 bodies::name_vi.nullable(),
                 bodies::name_en.nullable(),
                 users::full_name,
+                items::published_at,
+                items::resolved_at,
             ))
             .load(conn)?;
         // Keep the order of the id query, which did the sorting on the index.
@@ -255,6 +266,17 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
                 .filter(items::due_soon_at.is_null().or(items::due_soon_at.gt(now))),
         };
     }
+    if let Some(outcome) = filter.outcome {
+        query = query.filter(items::outcome.eq(outcome));
+    }
+    query = match filter.resolution {
+        None => query,
+        Some(Resolution::Answered) => query.filter(items::published_at.is_not_null()),
+        Some(Resolution::Resolved) => query.filter(items::resolved_at.is_not_null()),
+        Some(Resolution::AnsweredNotResolved) => query
+            .filter(items::published_at.is_not_null())
+            .filter(items::resolved_at.is_null()),
+    };
     if let Some(search) = &filter.search {
         for word in search.split_whitespace() {
             let escaped = word

@@ -209,8 +209,8 @@ pub fn load_view(
     // With commitments, their check-ins move the item; a manual step would contradict them.
     can.follow &= commitments.is_empty();
     Ok(ItemView {
-        clock,
         commitments,
+        clock,
         field,
         lead_body: body_name(item.lead_body_id),
         delegate_name: delegate.full_name,

@@ -168,10 +168,15 @@ impl TaskForm {
         due_at: NaiveDateTime,
         now: NaiveDateTime,
     ) -> Result<(), StoreError> {
+        // The same shape as a commitment of an answer (workflow::answer_commitments),
+        // so one template serves both.
         let payload = serde_json::json!({
-            "description": self.description,
-            "due_at": due_at,
-            "commitment_id": id,
+            "commitment": {
+                "id": id,
+                "description": self.description,
+                "planned_document": self.planned_document,
+                "due_at": due_at,
+            }
         });
         for body in bodies {
             for user in User::staff_of_body(conn, *body, &[Role::Drafter, Role::Approver])? {

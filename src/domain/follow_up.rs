@@ -1,6 +1,7 @@
 //! From answer to result: how an answer is classified, and how far a commitment
 //! (or a task of the conference's notice) has got.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::str::FromStr;
 
@@ -47,6 +48,15 @@ impl Outcome {
     pub fn takes_action(self) -> bool {
         self == Outcome::Accepted
     }
+
+    /// Whether publishing an answer with this outcome resolves the item at once.
+    /// An explanation, or an answer already given at the conference, asks nothing
+    /// more of anyone; an accepted answer is resolved by its commitments later;
+    /// an answer not accepted or forwarded is answered, but the desk never calls
+    /// it resolved (the matter stays open elsewhere).
+    pub fn resolved_at_publication(self) -> bool {
+        matches!(self, Outcome::Explained | Outcome::AnsweredAtConference)
+    }
 }
 
 impl FromStr for Outcome {
@@ -58,6 +68,66 @@ impl FromStr for Outcome {
             .find(|o| o.as_str() == text)
             .ok_or_else(|| UnknownName::new("outcome", text))
     }
+}
+
+/// Where an item stands between answer and result, as lists filter it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The answer is published.
+    Answered,
+    /// The item is resolved (nothing more is owed).
+    Resolved,
+    /// The answer is published but the item is not resolved.
+    AnsweredNotResolved,
+}
+
+impl Resolution {
+    /// Every choice, in the order the list filter offers them.
+    pub const ALL: [Resolution; 3] = [
+        Resolution::Answered,
+        Resolution::Resolved,
+        Resolution::AnsweredNotResolved,
+    ];
+
+    /// The name used in the query string and the locale key suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Answered => "answered",
+            Resolution::Resolved => "resolved",
+            Resolution::AnsweredNotResolved => "answered_not_resolved",
+        }
+    }
+
+    /// The choice named `text`, if any.
+    pub fn parse(text: &str) -> Option<Resolution> {
+        Resolution::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// When a commitment is due: a number of working days after its clock starts
+/// (the answer's publication), or a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitmentDue {
+    /// This many working days (1..=1000) after publication.
+    WorkingDays(u32),
+    /// By the close of this office day.
+    On(NaiveDate),
+}
+
+/// The longest a commitment may be given, in working days (about four years).
+pub const MAX_COMMITMENT_WORKING_DAYS: u32 = 1000;
+
+/// A commitment as the drafter writes it with the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentPlan {
+    /// What will be done.
+    pub description: String,
+    /// The owning body's id.
+    pub owner_body: i32,
+    /// When it is due.
+    pub due: CommitmentDue,
+    /// The document it will issue, if planned (may be empty).
+    pub planned_document: String,
 }
 
 /// How far a commitment or a task has got.
@@ -133,5 +203,17 @@ mod tests {
         assert!(Progress::Done.is_closed());
         assert!(Progress::CannotBeDone.is_closed());
         assert!(!Progress::InProgress.is_closed());
+    }
+
+    #[test]
+    fn only_an_explanation_or_an_answer_at_the_conference_resolves_at_publication() {
+        let resolved: Vec<Outcome> = Outcome::ALL
+            .into_iter()
+            .filter(|o| o.resolved_at_publication())
+            .collect();
+        assert_eq!(
+            resolved,
+            vec![Outcome::Explained, Outcome::AnsweredAtConference]
+        );
     }
 }

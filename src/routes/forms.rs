@@ -67,6 +67,13 @@ impl FormErrors {
         self.0.entry(field.to_owned()).or_insert(message);
     }
 
+    /// Adds `other`'s messages for the fields that have none yet.
+    pub fn merge(&mut self, other: FormErrors) {
+        for (field, message) in other.0 {
+            self.0.entry(field).or_insert(message);
+        }
+    }
+
     /// Whether the form is valid.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -76,6 +76,8 @@ routes! {
     GET "/coordinating" => queues::coordinating,
     POST "/items/{id}/draft" => items::save_draft,
     POST "/items/{id}/send-for-review" => items::send_for_review,
+    POST "/items/{id}/commitments" => items::add_commitment,
+    POST "/items/{id}/commitments/remove" => items::remove_commitment,
     GET "/review" => queues::review,
     POST "/items/{id}/approve" => items::approve,
     POST "/items/{id}/return" => items::return_to_drafting,

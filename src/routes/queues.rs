@@ -14,6 +14,7 @@ use crate::db::deadline_report::{self, Holder, UrgencyCounts};
 use crate::db::fields::Field;
 use crate::db::items::{Count, Item, ItemFilter, ItemLine, Scope, Sort};
 use crate::domain::deadlines::Urgency;
+use crate::domain::follow_up::{Outcome, Resolution};
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
@@ -89,6 +90,12 @@ pub struct ListQuery {
     held: String,
     #[serde(default)]
     q: String,
+    /// The published answer's outcome (issue 10).
+    #[serde(default)]
+    outcome: String,
+    /// `answered`, `resolved` or `answered_not_resolved` (issue 10).
+    #[serde(default)]
+    resolution: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
@@ -118,6 +125,9 @@ struct Line {
     field: String,
     body: Option<String>,
     delegate: String,
+    /// When the answer was published, and when the item was resolved.
+    published_at: Option<chrono::NaiveDateTime>,
+    resolved_at: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Debug, Serialize)]
@@ -144,6 +154,9 @@ struct ListPage {
     selectable: bool,
     /// The urgencies to filter by.
     urgencies: Vec<&'static str>,
+    /// The outcomes and the answered/resolved choices to filter by (issue 10).
+    outcomes: Vec<&'static str>,
+    resolutions: Vec<&'static str>,
     /// Above a body's queue: how its items stand against their deadlines.
     #[serde(skip_serializing_if = "Option::is_none")]
     counts: Option<UrgencyCounts>,
@@ -168,6 +181,8 @@ async fn list(
         Urgency::parse(&query.urgency).or((query.overdue == "1").then_some(Urgency::Overdue));
     let mut filter = ItemFilter {
         status: query.status.parse::<ItemStatus>().ok(),
+        outcome: query.outcome.parse::<Outcome>().ok(),
+        resolution: Resolution::parse(&query.resolution),
         field: query.field.parse().ok().map(FieldId),
         lead_body: query.body.parse().ok().map(BodyId),
         urgency: urgency.map(|u| (u, at)),
@@ -255,6 +270,8 @@ async fn list(
                 submitted_at: l.submitted_at,
                 deadline: l.deadline,
                 delegate: l.delegate_name,
+                published_at: l.published_at,
+                resolved_at: l.resolved_at,
             }
         })
         .collect();
@@ -291,6 +308,8 @@ async fn list(
         show_delegate: actor.role != Role::Delegate,
         selectable: kind == ListKind::Publish,
         urgencies: Urgency::ALL.map(Urgency::as_str).to_vec(),
+        outcomes: Outcome::ALL.map(Outcome::as_str).to_vec(),
+        resolutions: Resolution::ALL.map(Resolution::as_str).to_vec(),
         counts,
         printed_at: None,
     };

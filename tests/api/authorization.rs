@@ -219,7 +219,11 @@ async fn an_approver_cannot_approve_a_draft_they_wrote_themselves() {
     approver
         .post_ok(
             &format!("/items/{id}/draft"),
-            &[("text", "Tôi tự soạn."), ("intent", "review")],
+            &[
+                ("text", "Tôi tự soạn."),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     let refused = approver.post(&format!("/items/{id}/approve"), &[]).await;

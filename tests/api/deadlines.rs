@@ -158,7 +158,11 @@ async fn sending_a_draft_for_review_ends_drafting_and_starts_the_approval_clock(
     drafter
         .post_ok(
             &format!("/items/{id}/draft"),
-            &[("text", "Dự thảo trả lời."), ("intent", "review")],
+            &[
+                ("text", "Dự thảo trả lời."),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
 

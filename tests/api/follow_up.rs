@@ -60,12 +60,23 @@ async fn published_scene() -> Scene {
             &path("draft"),
             &[
                 ("text", "Ban Tổ chức sẽ ban hành hướng dẫn."),
+                ("outcome", "explained"),
                 ("intent", "review"),
             ],
         )
         .await;
     approver_session.post_ok(&path("approve"), &[]).await;
     coordinator_session.post_ok(&path("publish"), &[]).await;
+    // The scene is an accepted answer whose commitments each test adds itself
+    // (`Scene::commitment`): published as explained above, so no commitment had to
+    // be written with the draft, then reclassified here, unresolved.
+    diesel::update(items::table.find(item))
+        .set((
+            items::outcome.eq(Some("accepted")),
+            items::resolved_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(&mut *app.conn())
+        .unwrap();
     let (reference, conference): (String, i32) = items::table
         .find(item)
         .select((items::reference, items::conference_id))

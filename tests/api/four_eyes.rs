@@ -13,7 +13,7 @@ async fn drafted(session: &TestSession, id: i32, text: &str, intent: &str) {
     session
         .post_ok(
             &format!("/items/{id}/draft"),
-            &[("text", text), ("intent", intent)],
+            &[("text", text), ("intent", intent), ("outcome", "explained")],
         )
         .await;
 }

@@ -56,7 +56,11 @@ async fn a_proposal_goes_from_submission_to_a_rated_answer() {
         .drafter
         .post(
             &format!("{item}/draft"),
-            &[("text", "Bản nháp đầu tiên."), ("intent", "review")],
+            &[
+                ("text", "Bản nháp đầu tiên."),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
@@ -79,6 +83,7 @@ async fn a_proposal_goes_from_submission_to_a_rated_answer() {
             &[
                 ("text", "Ban sẽ ban hành hướng dẫn trước 30/9/2023."),
                 ("intent", "review"),
+                ("outcome", "explained"),
             ],
         )
         .await;
@@ -150,7 +155,11 @@ async fn editing_an_approved_answer_needs_a_new_review() {
         .drafter
         .post_ok(
             &format!("{item}/draft"),
-            &[("text", "Trả lời A."), ("intent", "review")],
+            &[
+                ("text", "Trả lời A."),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     people
@@ -192,7 +201,11 @@ async fn the_coordinator_sends_an_approved_answer_back_and_publishes_a_selection
             .drafter
             .post_ok(
                 &format!("/items/{id}/draft"),
-                &[("text", &format!("Trả lời {n}.")), ("intent", "review")],
+                &[
+                    ("text", &format!("Trả lời {n}.")),
+                    ("intent", "review"),
+                    ("outcome", "explained"),
+                ],
             )
             .await;
         people
@@ -418,7 +431,11 @@ async fn merged_items_share_one_answer() {
         .drafter
         .post_ok(
             &format!("/items/{first}/draft"),
-            &[("text", "Trả lời chung."), ("intent", "review")],
+            &[
+                ("text", "Trả lời chung."),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     people

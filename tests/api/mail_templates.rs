@@ -59,6 +59,7 @@ async fn merged_and_answered_item(app: &TestApp) -> i32 {
             &[
                 ("text", "Trả lời chung cho hai kiến nghị."),
                 ("intent", "review"),
+                ("outcome", "explained"),
             ],
         )
         .await;

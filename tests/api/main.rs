@@ -19,6 +19,7 @@ mod lists;
 mod mail;
 mod mail_templates;
 mod matrix;
+mod outcomes;
 mod second_factor;
 mod security;
 mod sessions;

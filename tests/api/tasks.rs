@@ -397,7 +397,7 @@ async fn the_lead_and_coordinating_bodies_staff_are_mailed_of_a_new_task() {
             "{text}"
         );
         assert!(text.contains(&format!("/commitments/{id}")), "{text}");
-        assert!(text.contains("Hạn hoàn thành"), "{text}");
+        assert!(text.contains("Thời hạn:"), "{text}");
     }
     for user in [&muted, &bystander] {
         assert!(

@@ -55,7 +55,11 @@ pub async fn approved(app: &TestApp, people: &Cast, title: &str, answer: &str) -
         .await
         .post(
             &format!("/items/{id}/draft"),
-            &[("text", answer), ("intent", "review")],
+            &[
+                ("text", answer),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     assert_eq!(drafted.status.as_u16(), 303, "{}", drafted.body);

@@ -123,6 +123,7 @@ fn a_drafter_sends_an_answer_for_review_and_the_approver_returns_it_once_then_ap
                 "Ban Tổ chức Tỉnh ủy sẽ ban hành hướng dẫn.",
             )
             .await;
+        browser.tick("Giải trình, làm rõ").await;
         browser.click("Lưu và trình phê duyệt").await;
         assert_eq!(browser.text_of(".flash").await, "Đã trình phê duyệt.");
         assert_eq!(

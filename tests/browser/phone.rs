@@ -42,7 +42,11 @@ fn on_a_phone_each_roles_main_page_and_the_item_page_fit_the_screen() {
             .await
             .post_ok(
                 &format!("/items/{in_review}/draft"),
-                &[("text", "Dự thảo trả lời."), ("intent", "review")],
+                &[
+                    ("text", "Dự thảo trả lời."),
+                    ("intent", "review"),
+                    ("outcome", "explained"),
+                ],
             )
             .await;
         let to_triage = submitted(

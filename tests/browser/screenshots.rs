@@ -63,6 +63,7 @@ fn screenshots_of_each_roles_main_page_for_the_docs() {
                 &[
                     ("text", "Ban Tổ chức Tỉnh ủy đang xây dựng bộ tiêu chí."),
                     ("intent", "review"),
+                    ("outcome", "explained"),
                 ],
             )
             .await;

@@ -202,7 +202,11 @@ async fn every_page_of_every_role_in_both_languages_is_valid_html() {
         .await
         .post_ok(
             &format!("/items/{in_review}/draft"),
-            &[("text", "Đang xây dựng bộ tiêu chí."), ("intent", "review")],
+            &[
+                ("text", "Đang xây dựng bộ tiêu chí."),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     submitted(

@@ -6,12 +6,14 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::reference::{is_empty, reference_data};
+use crate::db::answers::AnswerOutcome;
 use crate::db::bodies::Body;
 use crate::db::deadlines;
 use crate::db::schema::{items, stage_clocks};
 use crate::db::users::NewUser;
 use crate::db::workflow::{self, Submission};
 use crate::db::{DbConnection, StoreError};
+use crate::domain::follow_up::Outcome;
 use crate::domain::{Actor, BodyId, ConferenceId, FieldId, ItemId, Role, Satisfaction};
 use crate::secrets::{hash_password, random_token};
 
@@ -220,7 +222,12 @@ fn answer(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     let at = |step: i64| now - Duration::days(days - step);
-    workflow::save_draft(conn, drafter, item, text, at(0))?;
+    // The demo's answers explain; commitments are shown on the follow-up pages.
+    let outcome = AnswerOutcome {
+        outcome: Some(Outcome::Explained),
+        ..AnswerOutcome::default()
+    };
+    workflow::save_draft(conn, drafter, item, text, &outcome, at(0))?;
     if stage >= Stage::InReview {
         workflow::send_for_review(conn, drafter, item, at(1))?;
     }

@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::access::{change_item, load_for, step};
 use super::notices::{notify, staff_except};
-use crate::db::answers;
+use crate::db::answers::{self, AnswerOutcome};
+use crate::db::commitments::Commitment;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::Item;
 use crate::db::schema::items;
@@ -19,9 +20,12 @@ pub fn save_draft(
     actor: &Actor,
     id: ItemId,
     text: &str,
+    outcome: &AnswerOutcome,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    write_transaction(conn, |conn| write_draft(conn, actor, id, text, now))
+    write_transaction(conn, |conn| {
+        write_draft(conn, actor, id, text, outcome, now)
+    })
 }
 
 /// Hands the latest draft to the body's approvers, who are told.
@@ -41,10 +45,11 @@ pub fn save_draft_and_send_for_review(
     actor: &Actor,
     id: ItemId,
     text: &str,
+    outcome: &AnswerOutcome,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     write_transaction(conn, |conn| {
-        write_draft(conn, actor, id, text, now)?;
+        write_draft(conn, actor, id, text, outcome, now)?;
         hand_to_review(conn, actor, id, now)
     })
 }
@@ -55,12 +60,13 @@ fn write_draft(
     actor: &Actor,
     id: ItemId,
     text: &str,
+    outcome: &AnswerOutcome,
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     let (item, _) = load_for(conn, actor, id, Operation::Draft)?;
     let from = item.status;
     let to = Item::transition(conn, id, from, Action::SaveDraft, now)?;
-    answers::add_revision(conn, id, actor.user, text, now)?;
+    answers::add_revision(conn, id, actor.user, text, outcome, now)?;
     diesel::update(items::table.find(id.0))
         .set(items::approved_revision_id.eq(None::<i32>))
         .execute(conn)?;
@@ -78,8 +84,19 @@ fn hand_to_review(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     let (item, _) = load_for(conn, actor, id, Operation::Draft)?;
-    if answers::latest_revision(conn, id)?.is_none() {
-        return Err(StoreError::Conflict(ConflictKind::NoDraft));
+    let latest =
+        answers::latest_revision(conn, id)?.ok_or(StoreError::Conflict(ConflictKind::NoDraft))?;
+    // The approver approves the outcome and its commitments with the text, so
+    // all three must be complete before review.
+    let outcome = latest
+        .outcome
+        .ok_or(StoreError::Conflict(ConflictKind::NoOutcome))?;
+    let committed = !Commitment::of_item(conn, id)?.is_empty();
+    if outcome.takes_action() && !committed {
+        return Err(StoreError::Conflict(ConflictKind::NoCommitment));
+    }
+    if !outcome.takes_action() && committed {
+        return Err(StoreError::Conflict(ConflictKind::CommitmentsNotAllowed));
     }
     step(
         conn,

@@ -3,6 +3,7 @@
 //! its timeline entry and the mails it causes together. One file per area.
 
 mod access;
+mod answer_commitments;
 mod clock;
 mod delegate;
 mod drafting;
@@ -14,6 +15,7 @@ mod submit;
 mod triage;
 
 pub use access::{load_for, relation};
+pub use answer_commitments::{add_commitment, remove_commitment};
 pub use clock::{ask_info, clock_view, provide_info, resume_clock, ClockView, PauseLine};
 pub use delegate::{rate, withdraw};
 pub use drafting::{

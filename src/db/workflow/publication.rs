@@ -5,7 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::access::{change_item, load_for, step};
+use super::answer_commitments::start_commitments;
 use super::notices::{delegate_of, notify, notify_with, staff_except};
+use crate::db::answers;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::Item;
 use crate::db::schema::items;
@@ -92,12 +94,19 @@ fn publish_one(
         "",
         now,
     )?;
+    // The approved revision's outcome becomes the item's (lists filter on it);
+    // an outcome that asks nothing more resolves the item at once.
+    let outcome = answers::revision(conn, revision)?.and_then(|r| r.outcome);
+    let resolved_at = outcome.filter(|o| o.resolved_at_publication()).map(|_| now);
     diesel::update(items::table.find(id.0))
         .set((
             items::published_revision_id.eq(revision),
             items::published_at.eq(now),
+            items::outcome.eq(outcome),
+            items::resolved_at.eq(resolved_at),
         ))
         .execute(conn)?;
+    start_commitments(conn, id, now)?;
     let delegate = delegate_of(conn, &item)?;
     notify(conn, MailEvent::AnswerPublished, id, &delegate, now)?;
     let merged_items = Item::merged_into(conn, id)?;

@@ -2,17 +2,21 @@
 //! and review; and the helpers every item action shares.
 
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::HashMap;
 
 use super::show::item_page;
 use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::answers::AnswerOutcome;
 use crate::db::workflow;
 use crate::db::DbConnection;
+use crate::db::{ConflictKind, StoreError};
+use crate::domain::follow_up::Outcome;
 use crate::domain::item::{ANSWER_MAX_CHARS, COMMENT_MAX_CHARS};
 use crate::domain::text::{char_len, normalize};
 use crate::domain::{Actor, ItemId, Satisfaction};
-use crate::error::AppError;
+use crate::error::{conflict_key, AppError};
 use crate::i18n::Lang;
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
 use crate::routes::pages::{flash, now, see_other, with_db, Renderer};
@@ -231,17 +235,85 @@ pub async fn rate(
     .await
 }
 
-/// The drafting form: the answer and whether to send it for review right away.
+/// The drafting form: the answer, its outcome with the details the outcome
+/// needs, and whether to send it for review right away.
 #[derive(Debug, Deserialize)]
 pub struct DraftForm {
     #[serde(default)]
     text: String,
     #[serde(default)]
     intent: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    outcome_reason: String,
+    #[serde(default)]
+    forwarded_to: String,
+    #[serde(default)]
+    forwarded_on: String,
+    #[serde(default)]
+    forwarded_document: String,
 }
 
-/// `POST /items/{id}/draft`: saves a revision; with `intent=review` also sends it
-/// to the approver.
+/// Reads the outcome part of the drafting form into `errors` and `kept`: the
+/// outcome is needed to send for review (a draft may be saved without it); a
+/// refusal needs its reason, a forwarding the body, date and document.
+fn checked_outcome(
+    renderer: &Renderer,
+    lang: Lang,
+    form: &DraftForm,
+    for_review: bool,
+    errors: &mut FormErrors,
+    kept: &mut HashMap<&'static str, String>,
+) -> AnswerOutcome {
+    let catalog = renderer.catalog();
+    let outcome = form.outcome.parse::<Outcome>().ok();
+    kept.insert("outcome", form.outcome.clone());
+    if outcome.is_none() && (for_review || !form.outcome.is_empty()) {
+        errors.add("outcome", catalog, lang, "error_choose_outcome");
+    }
+    let mut text = |field: &'static str, raw: &str, required: bool| {
+        let input = checked_text(renderer, lang, field, raw, required, COMMENT_MAX_CHARS);
+        errors.merge(input.errors);
+        kept.insert(field, input.text.clone());
+        input.text
+    };
+    let refused = outcome == Some(Outcome::NotAccepted);
+    let forwarded = outcome == Some(Outcome::Forwarded);
+    let reason = text("outcome_reason", &form.outcome_reason, refused);
+    let forwarded_to = text("forwarded_to", &form.forwarded_to, forwarded);
+    let forwarded_document = text("forwarded_document", &form.forwarded_document, forwarded);
+    let typed_date = normalize(&form.forwarded_on);
+    let forwarded_on = NaiveDate::parse_from_str(&typed_date, "%Y-%m-%d").ok();
+    if forwarded_on.is_none() && (forwarded || !typed_date.is_empty()) {
+        let key = if typed_date.is_empty() {
+            "error_required"
+        } else {
+            "error_outcome_date_invalid"
+        };
+        errors.add("forwarded_on", catalog, lang, key);
+    }
+    kept.insert("forwarded_on", typed_date);
+    // Details of another outcome are dropped rather than stored beside it.
+    AnswerOutcome {
+        outcome,
+        reason,
+        forwarded_to: if forwarded {
+            forwarded_to
+        } else {
+            String::new()
+        },
+        forwarded_on: forwarded_on.filter(|_| forwarded),
+        forwarded_document: if forwarded {
+            forwarded_document
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// `POST /items/{id}/draft`: saves a revision with its outcome; with
+/// `intent=review` also sends it to the approver.
 pub async fn save_draft(
     state: web::Data<AppState>,
     current: CurrentUser,
@@ -249,35 +321,66 @@ pub async fn save_draft(
     CsrfForm(form): CsrfForm<DraftForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
+    let lang = current.visit.lang;
     let input = checked_text(
         &state.renderer,
-        current.visit.lang,
+        lang,
         "answer",
         &form.text,
         true,
         ANSWER_MAX_CHARS,
     );
     let and_review = form.intent == "review";
+    let mut errors = input.errors;
+    let mut kept = HashMap::from([("answer", input.text.clone())]);
+    let outcome = checked_outcome(
+        &state.renderer,
+        lang,
+        &form,
+        and_review,
+        &mut errors,
+        &mut kept,
+    );
+    if !errors.is_empty() {
+        return item_page(&state, &current, id, errors, kept, UNPROCESSABLE).await;
+    }
     let flash_key = if and_review {
         "flash_sent_for_review"
     } else {
         "flash_draft_saved"
     };
-    act_on_text(
-        &state,
-        &current,
-        id,
-        input,
-        flash_key,
-        move |conn, actor, answer| {
-            // One transaction: a draft meant for review is never saved without
-            // being sent.
-            if and_review {
-                workflow::save_draft_and_send_for_review(conn, actor, id, &answer, now())
-            } else {
-                workflow::save_draft(conn, actor, id, &answer, now())
-            }
-        },
-    )
-    .await
+    let answer = input.text;
+    let actor = current.actor();
+    let session = current.session.clone();
+    let refused = with_db(&state.pool, move |conn| {
+        // One transaction: a draft meant for review is never saved without
+        // being sent.
+        let saved = if and_review {
+            workflow::save_draft_and_send_for_review(conn, &actor, id, &answer, &outcome, now())
+        } else {
+            workflow::save_draft(conn, &actor, id, &answer, &outcome, now())
+        };
+        match saved {
+            Ok(()) => flash(conn, &session, flash_key).map(|()| None),
+            // The outcome does not fit the commitments: a matter of the form, said
+            // beside the outcome with the text kept, not an error page.
+            Err(StoreError::Conflict(
+                kind @ (ConflictKind::NoCommitment | ConflictKind::CommitmentsNotAllowed),
+            )) => Ok(Some(kind)),
+            Err(other) => Err(other.into()),
+        }
+    })
+    .await?;
+    match refused {
+        None => Ok(see_other(&format!("/items/{}", id.0))),
+        Some(kind) => {
+            errors.add(
+                "outcome",
+                state.renderer.catalog(),
+                lang,
+                conflict_key(kind),
+            );
+            item_page(&state, &current, id, errors, kept, UNPROCESSABLE).await
+        }
+    }
 }

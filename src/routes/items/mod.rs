@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod clock;
+pub mod commitments;
 pub mod coordination;
 pub mod result;
 pub mod show;
@@ -11,6 +12,7 @@ pub use actions::{
     send_for_review, withdraw,
 };
 pub use clock::{ask_info, decide_extension, provide_info, request_extension, resume_clock};
+pub use commitments::{add_commitment, remove_commitment};
 pub use coordination::{
     add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
     send_back,

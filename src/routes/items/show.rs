@@ -9,6 +9,7 @@ use tera::Context;
 use crate::auth::CurrentUser;
 use crate::db::conferences::Conference;
 use crate::db::item_view::{load_view, ItemView};
+use crate::domain::follow_up::Outcome;
 use crate::domain::{ConferenceId, ItemId, Satisfaction};
 use crate::error::AppError;
 use crate::routes::forms::FormErrors;
@@ -22,6 +23,8 @@ struct ItemPage {
     errors: FormErrors,
     input: HashMap<&'static str, String>,
     satisfaction_levels: [&'static str; 3],
+    /// The answer's outcomes, in the order the drafting form offers them.
+    outcomes: [&'static str; 5],
 }
 
 /// The printable item's template variables.
@@ -52,6 +55,7 @@ pub(super) async fn item_page(
         errors,
         input,
         satisfaction_levels: Satisfaction::ALL.map(|s| s.as_str()),
+        outcomes: Outcome::ALL.map(|o| o.as_str()),
     };
     typed_page(state, &current.visit, "items/show.html", &context, status).await
 }

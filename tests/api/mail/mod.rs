@@ -34,7 +34,11 @@ async fn answered_item(app: &TestApp, delegate: &TestSession, answer: &str) -> i
     drafter
         .post(
             &format!("/items/{id}/draft"),
-            &[("text", answer), ("intent", "review")],
+            &[
+                ("text", answer),
+                ("intent", "review"),
+                ("outcome", "explained"),
+            ],
         )
         .await;
     approver.post(&format!("/items/{id}/approve"), &[]).await;
@@ -181,7 +185,11 @@ async fn every_delegate_of_merged_items_gets_the_shared_answer() {
         drafter
             .post(
                 &format!("/items/{id}/draft"),
-                &[("text", "Câu trả lời chung."), ("intent", "review")],
+                &[
+                    ("text", "Câu trả lời chung."),
+                    ("intent", "review"),
+                    ("outcome", "explained"),
+                ],
             )
             .await;
         approver.post(&format!("/items/{id}/approve"), &[]).await;

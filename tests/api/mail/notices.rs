@@ -104,7 +104,11 @@ async fn staff_hear_of_their_work_unless_they_turn_the_notices_off() {
     posted(
         &drafter,
         &draft,
-        &[("text", "Dự thảo một."), ("intent", "review")],
+        &[
+            ("text", "Dự thảo một."),
+            ("intent", "review"),
+            ("outcome", "explained"),
+        ],
     )
     .await;
     posted(
@@ -116,7 +120,11 @@ async fn staff_hear_of_their_work_unless_they_turn_the_notices_off() {
     posted(
         &drafter,
         &draft,
-        &[("text", "Dự thảo hai."), ("intent", "review")],
+        &[
+            ("text", "Dự thảo hai."),
+            ("intent", "review"),
+            ("outcome", "explained"),
+        ],
     )
     .await;
     posted(&approver, &format!("/items/{id}/approve"), &[]).await;
@@ -179,7 +187,7 @@ async fn the_bodys_approvers_hear_that_a_draft_waits_for_them() {
     posted(
         &drafter,
         &format!("/items/{id}/draft"),
-        &[("text", "Dự thảo.")],
+        &[("text", "Dự thảo."), ("outcome", "explained")],
     )
     .await;
     posted(&drafter, &format!("/items/{id}/send-for-review"), &[]).await;
@@ -200,7 +208,11 @@ async fn the_drafters_hear_that_the_approver_returned_the_draft() {
     let drafter = app.login(&drafter_user).await;
     let approver = app.login(&approver_user).await;
     let (_, _, id) = filed_item(&app).await;
-    let draft = [("text", "Dự thảo."), ("intent", "review")];
+    let draft = [
+        ("text", "Dự thảo."),
+        ("intent", "review"),
+        ("outcome", "explained"),
+    ];
     posted(&drafter, &format!("/items/{id}/draft"), &draft).await;
     posted(
         &approver,
@@ -223,7 +235,11 @@ async fn the_body_hears_that_the_coordinator_sent_its_answer_back() {
     let approver = app.login(&approver_user).await;
     let coordinator = app.login(&coordinator_user).await;
     let (_, _, id) = filed_item(&app).await;
-    let draft = [("text", "Dự thảo."), ("intent", "review")];
+    let draft = [
+        ("text", "Dự thảo."),
+        ("intent", "review"),
+        ("outcome", "explained"),
+    ];
     posted(&drafter, &format!("/items/{id}/draft"), &draft).await;
     posted(&approver, &format!("/items/{id}/approve"), &[]).await;
     posted(

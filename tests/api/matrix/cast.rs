@@ -200,7 +200,11 @@ impl Cast {
         let on_the_way = |s: State| state >= s && state <= State::Rated;
         let drafter = self.of(LeadDrafter);
         if on_the_way(State::Drafting) {
-            let draft = [("text", "Dự thảo trả lời."), ("intent", "save")];
+            let draft = [
+                ("text", "Dự thảo trả lời."),
+                ("intent", "save"),
+                ("outcome", "explained"),
+            ];
             drafter.post_ok(&item("draft"), &draft).await;
         }
         if on_the_way(State::InReview) {

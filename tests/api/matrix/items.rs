@@ -66,10 +66,14 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule(POST, "/items/{id}/satisfaction",           &[Owner],       &[Published, Rated],  &[("level", "satisfied"), ("text", "Tốt.")]),
     rule(POST, "/items/{id}/notes",                  STAFF,          ALL,                  &[("text", "Ghi chú.")]),
     // The matrix's items are never resolved: the delegate gets the conflict.
-    rule(POST, "/items/{id}/result-rating",          &[Owner],       &[],                  &[("level", "satisfied")]),
+    // The cast's answers are "explained": resolved at publication, so rateable.
+    rule(POST, "/items/{id}/result-rating",          &[Owner],       &[Published, Rated],  &[("level", "satisfied")]),
     rule(POST, "/items/{id}/satisfaction-reply",     STAFF,          &[Rated],             &[("text", "Xin cảm ơn.")]),
     rule(POST, "/items/{id}/draft",                  LEAD,           &[Routed, Drafting, Approved], &[("text", "Bản sửa."), ("intent", "save")]),
     rule(POST, "/items/{id}/send-for-review",        LEAD,           &[Drafting],          &[]),
+    rule(POST, "/items/{id}/commitments",            LEAD,           &[Routed, Drafting, Approved], &[("description", "Ban hành hướng dẫn."), ("owner_body_id", "{other_body}"), ("due_working_days", "10")]),
+    // The matrix's items have no commitment to remove: whoever may gets the conflict.
+    rule(POST, "/items/{id}/commitments/remove",     LEAD,           &[],                  &[("commitment", "0")]),
     rule(POST, "/items/{id}/approve",                &[LeadApprover], &[InReview],         &[]),
     rule(POST, "/items/{id}/return",                 &[LeadApprover], &[InReview],         &[("text", "Sửa lại.")]),
     rule(POST, "/items/{id}/route",                  &[Coordinator], OPEN_BEFORE_APPROVAL, &[("body_id", "{other_body}"), ("text", "Đúng cơ quan.")]),
