@@ -255,6 +255,15 @@ async fn who_may_see_a_commitment_page_and_the_delegate_sees_no_civil_servant() 
     assert!(item_page.body.contains("Ban hành hướng dẫn"));
     assert!(item_page.body.contains(&format!("/commitments/{id}")));
     assert!(!item_page.body.contains("/implementation\""));
+    // Nor does the server take that step by hand.
+    let by_hand = scene
+        .coordinator_session
+        .post(
+            &format!("/items/{}/implementation", scene.item),
+            &[("state", "done"), ("text", "Xong.")],
+        )
+        .await;
+    assert_eq!(by_hand.status, StatusCode::CONFLICT);
 }
 
 #[tokio::test]

@@ -143,6 +143,11 @@ pub fn follow_implementation(
         id,
         Operation::FollowImplementation,
         |conn, item| {
+            // An answer with commitments is followed through their check-ins, which
+            // move the item themselves; a manual step would contradict them.
+            if !crate::db::commitments::Commitment::of_item(conn, id)?.is_empty() {
+                return Err(StoreError::Conflict(ConflictKind::Transition));
+            }
             let (action, kind) = if done {
                 (
                     Action::CompleteImplementation,
