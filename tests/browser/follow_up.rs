@@ -22,7 +22,7 @@ fn a_drafter_records_progress_and_done_and_the_delegate_rates_the_result() {
         // The answer was accepted with one commitment (written with the draft by
         // another part of the desk; set here directly).
         app.execute(&format!(
-            "UPDATE items SET outcome = 'accepted' WHERE id = {id}"
+            "UPDATE items SET outcome = 'accepted', resolved_at = NULL WHERE id = {id}"
         ));
         let conference: i32 = items::table
             .find(id)

@@ -46,7 +46,7 @@ fn an_accepted_answer_with_a_commitment_is_drafted_approved_and_published() {
             "Đã thêm cam kết. Trả lời cần được duyệt lại."
         );
         assert!(browser
-            .text_of("#commitments-heading + ul")
+            .text_of("#commitments-draft-heading + ul")
             .await
             .contains("Ban hành tiêu chí quy hoạch cán bộ trẻ"));
         browser.click("Lưu và trình phê duyệt").await;
@@ -77,9 +77,10 @@ fn an_accepted_answer_with_a_commitment_is_drafted_approved_and_published() {
             .text_of("#answer-heading ~ dl")
             .await
             .contains("Tiếp thu, sẽ thực hiện"));
-        let commitments = browser.text_of("#commitments-heading + ul").await;
+        // Once published, the commitments show with their due date and progress.
+        let commitments = browser.text_of(".commitments-panel table").await;
         assert!(commitments.contains("Ban hành tiêu chí quy hoạch cán bộ trẻ"));
-        assert!(commitments.contains("Thời hạn"));
+        assert!(commitments.contains("Chưa bắt đầu"), "{commitments}");
         browser.axe_check().await;
     });
 }
