@@ -350,6 +350,11 @@ async fn publication_sets_the_outcome_and_tells_the_owning_bodys_staff() {
     let page = desk.delegate.get(&desk.path("")).await.body;
     assert!(page.contains("Tiếp thu, sẽ thực hiện"));
     assert!(page.contains("Ban hành tiêu chí quy hoạch cán bộ trẻ"));
+    // So does the printed item, with the commitment's progress.
+    let print = desk.delegate.get(&desk.path("/print")).await.body;
+    assert!(print.contains("Tiếp thu, sẽ thực hiện"), "{print}");
+    assert!(print.contains("Ban hành tiêu chí quy hoạch cán bộ trẻ"));
+    assert!(print.contains("Chưa bắt đầu"));
 }
 
 #[tokio::test]

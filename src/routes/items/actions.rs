@@ -56,6 +56,36 @@ pub(super) fn checked_text(
     }
 }
 
+/// A rating (of the answer, or of the result): the optional comment checked as
+/// `comment_field`, and the chosen level, with an error beside `level_field` when
+/// none of the levels was chosen.
+pub(super) fn checked_rating(
+    renderer: &Renderer,
+    lang: Lang,
+    (level_field, comment_field): (&'static str, &'static str),
+    level: &str,
+    comment: &str,
+) -> (Checked, Option<Satisfaction>) {
+    let mut input = checked_text(
+        renderer,
+        lang,
+        comment_field,
+        comment,
+        false,
+        COMMENT_MAX_CHARS,
+    );
+    let level = level.parse::<Satisfaction>().ok();
+    if level.is_none() {
+        input.errors.add(
+            level_field,
+            renderer.catalog(),
+            lang,
+            "error_choose_satisfaction",
+        );
+    }
+    (input, level)
+}
+
 /// Runs an action on the item; on success a one-time message and 303 back to it.
 pub(super) async fn act<E: Into<AppError> + Send + 'static>(
     state: &AppState,
@@ -203,24 +233,13 @@ pub async fn rate(
     CsrfForm(form): CsrfForm<SatisfactionForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let lang = current.visit.lang;
-    let mut input = checked_text(
+    let (input, level) = checked_rating(
         &state.renderer,
-        lang,
-        "satisfaction_comment",
+        current.visit.lang,
+        ("satisfaction_level", "satisfaction_comment"),
+        &form.level,
         &form.text,
-        false,
-        COMMENT_MAX_CHARS,
     );
-    let level = form.level.parse::<Satisfaction>();
-    if level.is_err() {
-        input.errors.add(
-            "satisfaction_level",
-            state.renderer.catalog(),
-            lang,
-            "error_choose_satisfaction",
-        );
-    }
     act_on_text(
         &state,
         &current,
@@ -228,7 +247,8 @@ pub async fn rate(
         input,
         "flash_rated",
         move |conn, actor, comment| {
-            let level = level.map_err(|_| AppError::Conflict("error_choose_satisfaction"))?;
+            // Only reached with no errors, so a level was chosen.
+            let level = level.ok_or(AppError::Conflict("error_choose_satisfaction"))?;
             Ok::<_, AppError>(workflow::rate(conn, actor, id, level, &comment, now())?)
         },
     )

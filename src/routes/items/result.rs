@@ -3,11 +3,10 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::actions::{act_on_text, checked_text};
+use super::actions::{act_on_text, checked_rating};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::workflow;
-use crate::domain::item::COMMENT_MAX_CHARS;
-use crate::domain::{ItemId, Satisfaction};
+use crate::domain::ItemId;
 use crate::error::AppError;
 use crate::routes::pages::now;
 use crate::routes::AppState;
@@ -30,24 +29,13 @@ pub async fn rate_result(
     CsrfForm(form): CsrfForm<ResultRatingForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = ItemId(path.into_inner());
-    let lang = current.visit.lang;
-    let mut input = checked_text(
+    let (input, level) = checked_rating(
         &state.renderer,
-        lang,
-        "result_comment",
+        current.visit.lang,
+        ("result_level", "result_comment"),
+        &form.level,
         &form.text,
-        false,
-        COMMENT_MAX_CHARS,
     );
-    let level = form.level.parse::<Satisfaction>();
-    if level.is_err() {
-        input.errors.add(
-            "result_level",
-            state.renderer.catalog(),
-            lang,
-            "error_choose_satisfaction",
-        );
-    }
     act_on_text(
         &state,
         &current,
@@ -55,7 +43,8 @@ pub async fn rate_result(
         input,
         "flash_result_rated",
         move |conn, actor, comment| {
-            let level = level.map_err(|_| AppError::Conflict("error_choose_satisfaction"))?;
+            // Only reached with no errors, so a level was chosen.
+            let level = level.ok_or(AppError::Conflict("error_choose_satisfaction"))?;
             Ok::<_, AppError>(workflow::rate_result(
                 conn,
                 actor,
