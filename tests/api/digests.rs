@@ -55,7 +55,19 @@ fn staff(app: &TestApp) -> Staff {
 /// clock: due at the close of `due_day` (2026), due soon from the start
 /// of the working day before. Returns its id and reference.
 async fn item_due(app: &TestApp, title: &str, due_month: u32, due_day: u32) -> (i32, String) {
-    let delegate = app.login(&app.add_user(Role::Delegate, None)).await;
+    let delegate = app.add_user(Role::Delegate, None);
+    item_of(app, &delegate, title, due_month, due_day).await
+}
+
+/// `item_due`, filed by `delegate`.
+async fn item_of(
+    app: &TestApp,
+    delegate: &TestUser,
+    title: &str,
+    due_month: u32,
+    due_day: u32,
+) -> (i32, String) {
+    let delegate = app.login(delegate).await;
     let id = delegate
         .submit_proposal(
             title,
@@ -180,7 +192,8 @@ async fn an_overdue_item_reaches_the_head_then_the_coordinators_on_the_right_wor
 ) {
     let app = spawn_app().await;
     let staff = staff(&app);
-    let (id, reference) = item_due(&app, "Đào tạo cán bộ cơ sở", 2, 13).await;
+    let delegate = app.add_user(Role::Delegate, None);
+    let (id, reference) = item_of(&app, &delegate, "Đào tạo cán bộ cơ sở", 2, 13).await;
 
     // Monday 23 February: the weekends and Tết (16 to 20) do not count, so the
     // item is 1 working day late: only its holders are chased.
@@ -253,6 +266,14 @@ async fn an_overdue_item_reaches_the_head_then_the_coordinators_on_the_right_wor
             "{step} on {day}"
         );
     }
+    // The delegate's timeline stays without the body's internal chasing.
+    let page = app
+        .login(&delegate)
+        .await
+        .get(&format!("/items/{id}"))
+        .await;
+    assert_eq!(page.status, reqwest::StatusCode::OK);
+    assert!(!page.body.contains("chuyển lên"), "{}", page.body);
 }
 
 #[tokio::test]
