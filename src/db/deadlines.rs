@@ -103,23 +103,94 @@ fn policy_of(conn: &mut DbConnection, conference: i32) -> Result<DeadlinePolicy,
         .policy())
 }
 
-/// The whole answer's due instant for an item filed at `now` to `conference`.
-pub fn answer_deadline(
-    conn: &mut DbConnection,
-    conference: &Conference,
-    now: NaiveDateTime,
-) -> QueryResult<NaiveDateTime> {
-    let calendar = calendar_around(conn, now)?;
-    Ok(calendar.add_working_days(now, conference.policy().answer_days))
+/// What a conference's clocks are counted with: its policy and the calendar
+/// around an instant. A submission loads it once for both the answer's deadline
+/// and the first stage.
+pub struct Counting {
+    policy: DeadlinePolicy,
+    calendar: WorkingCalendar,
 }
 
-/// Starts the clock of a just-filed item (in the submission's transaction).
+impl Counting {
+    /// The counting of `conference` around `now`.
+    pub fn for_conference(
+        conn: &mut DbConnection,
+        conference: &Conference,
+        now: NaiveDateTime,
+    ) -> QueryResult<Counting> {
+        Ok(Counting {
+            policy: conference.policy(),
+            calendar: calendar_around(conn, now)?,
+        })
+    }
+
+    /// The whole answer's due instant for an item filed at `now`.
+    pub fn answer_deadline(&self, now: NaiveDateTime) -> NaiveDateTime {
+        self.calendar.add_working_days(now, self.policy.answer_days)
+    }
+
+    /// Starts the clock of a just-filed item in `status` (in the submission's
+    /// transaction), its answer due at `deadline`.
+    pub fn start(
+        &self,
+        conn: &mut DbConnection,
+        id: ItemId,
+        status: ItemStatus,
+        lead_body: Option<i32>,
+        deadline: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        match Stage::of(status) {
+            Some(stage) => self.begin_stage(conn, id, lead_body, deadline, stage, now),
+            None => Ok(()),
+        }
+    }
+
+    fn begin_stage(
+        &self,
+        conn: &mut DbConnection,
+        id: ItemId,
+        lead_body: Option<i32>,
+        deadline: NaiveDateTime,
+        stage: Stage,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let due = self
+            .calendar
+            .add_working_days(now, self.policy.stage_days(stage));
+        let body = match stage {
+            Stage::Drafting | Stage::Approval => lead_body,
+            Stage::Triage | Stage::Publication => None,
+        };
+        diesel::insert_into(stage_clocks::table)
+            .values((
+                stage_clocks::item_id.eq(id.0),
+                stage_clocks::stage.eq(stage),
+                stage_clocks::body_id.eq(body),
+                stage_clocks::started_at.eq(now),
+                stage_clocks::due_at.eq(due),
+            ))
+            .execute(conn)?;
+        set_dues(conn, id, Some(due), deadline, &self.calendar, &self.policy)
+    }
+}
+
+/// Starts the clock of an item as it stands (its first stage, counted from `now`).
 pub fn start(conn: &mut DbConnection, id: ItemId, now: NaiveDateTime) -> Result<(), StoreError> {
     let row = clock_row(conn, id)?;
-    if let Some(stage) = Stage::of(row.status) {
-        begin_stage(conn, id, &row, stage, now)?;
-    }
-    Ok(())
+    let counting = counting_of(conn, row.conference_id, now)?;
+    counting.start(conn, id, row.status, row.lead_body_id, row.deadline, now)
+}
+
+/// The counting of the conference with this id, around `now`.
+fn counting_of(
+    conn: &mut DbConnection,
+    conference: i32,
+    now: NaiveDateTime,
+) -> Result<Counting, StoreError> {
+    let conference =
+        Conference::find(conn, ConferenceId(conference))?.ok_or(StoreError::NotFound)?;
+    Ok(Counting::for_conference(conn, &conference, now)?)
 }
 
 /// Keeps the clock in step with a status change from `from` to `to` by `action`:
@@ -142,7 +213,14 @@ pub fn on_transition(
     match Stage::of(to) {
         Some(stage) => {
             let row = clock_row(conn, id)?;
-            begin_stage(conn, id, &row, stage, now)
+            counting_of(conn, row.conference_id, now)?.begin_stage(
+                conn,
+                id,
+                row.lead_body_id,
+                row.deadline,
+                stage,
+                now,
+            )
         }
         None => {
             diesel::update(items::table.find(id.0))
@@ -166,32 +244,6 @@ fn finish_running(conn: &mut DbConnection, id: ItemId, now: NaiveDateTime) -> Qu
     )
     .set(stage_clocks::finished_at.eq(now))
     .execute(conn)
-}
-
-fn begin_stage(
-    conn: &mut DbConnection,
-    id: ItemId,
-    row: &ClockRow,
-    stage: Stage,
-    now: NaiveDateTime,
-) -> Result<(), StoreError> {
-    let policy = policy_of(conn, row.conference_id)?;
-    let calendar = calendar_around(conn, now)?;
-    let due = calendar.add_working_days(now, policy.stage_days(stage));
-    let body = match stage {
-        Stage::Drafting | Stage::Approval => row.lead_body_id,
-        Stage::Triage | Stage::Publication => None,
-    };
-    diesel::insert_into(stage_clocks::table)
-        .values((
-            stage_clocks::item_id.eq(id.0),
-            stage_clocks::stage.eq(stage),
-            stage_clocks::body_id.eq(body),
-            stage_clocks::started_at.eq(now),
-            stage_clocks::due_at.eq(due),
-        ))
-        .execute(conn)?;
-    set_dues(conn, id, Some(due), row.deadline, &calendar, &policy)
 }
 
 /// Stores the stage's and the answer's due instants and what follows from them.

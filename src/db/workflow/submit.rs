@@ -91,7 +91,8 @@ fn file(
     } else {
         ItemStatus::Submitted
     };
-    let deadline = deadlines::answer_deadline(conn, &conference, now)?;
+    let counting = deadlines::Counting::for_conference(conn, &conference, now)?;
+    let deadline = counting.answer_deadline(now);
     let item = NewItem {
         conference_id: conference.id,
         reference_number: number,
@@ -114,7 +115,7 @@ fn file(
         )),
     }
     .insert(conn)?;
-    deadlines::start(conn, item, now)?;
+    counting.start(conn, item, status, field.lead_body_id, deadline, now)?;
     NewEvent::new(item, actor.user, EventKind::Submitted, now)
         .moved(ItemStatus::Submitted, ItemStatus::Submitted)
         .insert(conn)?;
