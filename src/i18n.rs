@@ -27,7 +27,12 @@ macro_rules! locale_files {
             "digests",
             "outcomes",
             "commitments",
-            "tasks"
+            "tasks",
+            "reports",
+            "contributions",
+            "leadership",
+            "dashboard",
+            "exports"
         )
     };
     ($lang:literal: $($area:literal),+) => {

@@ -18,6 +18,7 @@ pub mod permissions;
 pub mod reference;
 pub mod role;
 pub mod status;
+pub mod table;
 pub mod text;
 pub mod token;
 
