@@ -11,6 +11,7 @@ mod concurrency;
 mod deadlines;
 mod demo;
 mod digests;
+mod exports;
 mod follow_up;
 mod four_eyes;
 mod helpers;
