@@ -26,6 +26,7 @@ mod security;
 mod sessions;
 mod smtp;
 mod tasks;
+mod thematic;
 mod throttling;
 mod validation;
 mod wording;
