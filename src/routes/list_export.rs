@@ -169,12 +169,13 @@ fn stream_csv(
             ..
         } = export;
         let written = (|| -> Result<(), AppError> {
-            let mut conn = pool.get()?;
             let mut chunk = String::from(csv::BOM);
             chunk.push_str(&csv::header(&columns(&renderer, lang, show_delegate)));
             let mut after = 0;
             loop {
-                let batch = Item::export_batch(&mut conn, scope, &filter, after, BATCH)?;
+                // A connection per batch, given back before waiting on a slow
+                // reader, so a stalled download holds no connection of the pool.
+                let batch = Item::export_batch(&mut *pool.get()?, scope, &filter, after, BATCH)?;
                 let Some(last) = batch.last() else { break };
                 after = last.id;
                 for line in batch {

@@ -360,3 +360,45 @@ async fn a_long_list_streams_whole_in_batches() {
         1 + 1234
     );
 }
+
+/// The issue's measure: 100,000 items export as CSV in batches. Ignored in the
+/// suite for its time; run with `cargo test --test api hundred_thousand -- --ignored
+/// --nocapture` to see the times.
+#[tokio::test]
+#[ignore = "slow: inserts 100,000 items"]
+async fn a_hundred_thousand_items_export_streaming() {
+    let app = crate::helpers::spawn_app().await;
+    let delegate = app.add_user(Role::Delegate, None);
+    let field = app.field_id("to-chuc-can-bo");
+    let body = app.body_id("TCTU");
+    app.execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) \
+         INSERT INTO items (conference_id, reference_number, reference, delegate_id, \
+           submission_token, title, content, field_id, related_units, status, lead_body_id, \
+           submitted_at, deadline, original_deadline, updated_at, search_text) \
+         SELECT 1, 1000 + i, 'KN-2023-L' || i, {}, 'list-' || i, 'Kiến nghị số ' || i, \
+           'Nội dung.', {field}, '', 'routed', {body}, '2023-05-20 08:00:00', \
+           '2023-06-19 08:00:00', '2023-06-19 08:00:00', '2023-05-20 08:00:00', \
+           'kien nghi so ' || i FROM n",
+        delegate.id.0
+    ));
+    let coordinator = app.login(&app.add_user(Role::Coordinator, None)).await;
+    let started = std::time::Instant::now();
+    let mut response = coordinator
+        .client
+        .get(format!("{}/items?format=csv", coordinator.address))
+        .send()
+        .await
+        .unwrap();
+    let first_chunk = started.elapsed();
+    let (mut lines, mut largest_chunk) = (0, 0);
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
+        largest_chunk = largest_chunk.max(chunk.len());
+    }
+    println!(
+        "100,000 items as CSV: first bytes after {first_chunk:?}, all after {:?}, largest chunk {largest_chunk} bytes",
+        started.elapsed()
+    );
+    assert_eq!(lines, 1 + 100_000);
+}
