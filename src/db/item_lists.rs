@@ -10,7 +10,7 @@ use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
 use super::DbConnection;
 use crate::domain::deadlines::Urgency;
 use crate::domain::follow_up::{Outcome, Resolution};
-use crate::domain::{BodyId, FieldId, ItemStatus};
+use crate::domain::{BodyId, ConferenceId, FieldId, ItemStatus};
 
 /// Order of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,6 +49,8 @@ pub struct ItemFilter {
     pub outcome: Option<Outcome>,
     /// Only items answered, resolved, or answered and not resolved (issue 10).
     pub resolution: Option<Resolution>,
+    /// Only items of this conference (the thematic report, issue 11).
+    pub conference: Option<ConferenceId>,
     /// Order.
     pub sort: Sort,
 }
@@ -236,6 +238,9 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
     if let Some(field) = filter.field {
         query = query.filter(items::field_id.eq(field.0));
     }
+    if let Some(conference) = filter.conference {
+        query = query.filter(items::conference_id.eq(conference.0));
+    }
     if let Some(body) = filter.lead_body {
         query = query.filter(items::lead_body_id.eq(body.0));
     }
@@ -300,4 +305,100 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
         );
     }
     query
+}
+
+/// One row of an exported list (issue 11): the columns a reader of the
+/// spreadsheet expects, names in both languages.
+#[derive(Debug, Clone, Queryable)]
+pub struct ExportLine {
+    /// Row id: the key the next batch starts after.
+    pub id: i32,
+    /// Human reference.
+    pub reference: String,
+    /// Title.
+    pub title: String,
+    /// Status name.
+    pub status: String,
+    /// The published answer's outcome name, if any.
+    pub outcome: Option<String>,
+    /// Filing time.
+    pub submitted_at: NaiveDateTime,
+    /// Due date of the whole answer.
+    pub deadline: NaiveDateTime,
+    /// When the answer was published.
+    pub published_at: Option<NaiveDateTime>,
+    /// When the item was resolved.
+    pub resolved_at: Option<NaiveDateTime>,
+    /// Field, Vietnamese.
+    pub field_vi: String,
+    /// Field, English.
+    pub field_en: String,
+    /// Lead body, Vietnamese.
+    pub body_vi: Option<String>,
+    /// Lead body, English.
+    pub body_en: Option<String>,
+    /// Delegate's name.
+    pub delegate_name: String,
+}
+
+impl Item {
+    /// The ids of the first `limit` items `scope` may see that match `filter`,
+    /// in filing order: what a report over a filter reads its rows by.
+    pub fn matching_ids(
+        conn: &mut DbConnection,
+        scope: Scope,
+        filter: &ItemFilter,
+        limit: i64,
+    ) -> QueryResult<Vec<i32>> {
+        filtered(scope, filter)
+            .order(items::id)
+            .select(items::id)
+            .limit(limit)
+            .load(conn)
+    }
+
+    /// The next `limit` items of a list after item `after`, in filing order (by
+    /// id): an export reads the whole filtered list in such batches, so neither
+    /// the database nor the server holds it at once, and each batch starts on
+    /// the primary key's index however far into the list it is (no OFFSET).
+    pub fn export_batch(
+        conn: &mut DbConnection,
+        scope: Scope,
+        filter: &ItemFilter,
+        after: i32,
+        limit: i64,
+    ) -> QueryResult<Vec<ExportLine>> {
+        let ids: Vec<i32> = filtered(scope, filter)
+            .filter(items::id.gt(after))
+            .order(items::id)
+            .select(items::id)
+            .limit(limit)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        items::table
+            .inner_join(fields::table)
+            .left_join(bodies::table)
+            .inner_join(users::table)
+            .filter(items::id.eq_any(&ids))
+            .order(items::id)
+            .select((
+                items::id,
+                items::reference,
+                items::title,
+                items::status,
+                items::outcome,
+                items::submitted_at,
+                items::deadline,
+                items::published_at,
+                items::resolved_at,
+                fields::name_vi,
+                fields::name_en,
+                bodies::name_vi.nullable(),
+                bodies::name_en.nullable(),
+                users::full_name,
+            ))
+            .load(conn)
+    }
 }

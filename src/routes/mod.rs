@@ -9,6 +9,7 @@ pub mod deadlines;
 pub mod delegate;
 pub mod forms;
 pub mod items;
+pub mod list_export;
 pub mod middleware;
 pub mod monitoring;
 pub mod outbox;
@@ -19,6 +20,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod state;
 pub mod tasks;
+pub mod thematic;
 
 pub use state::AppState;
 
@@ -90,6 +92,9 @@ routes! {
     POST "/items/{id}/send-back" => items::send_back,
     POST "/items/{id}/publish" => items::publish_one,
     GET "/publish" => queues::to_publish,
+    // Exports and the thematic report (issue 11); the lists' exports are
+    // `?format=xlsx|csv` on the list routes themselves
+    GET "/reports/thematic" => thematic::page,
     GET "/deadlines" => deadlines::page,
     POST "/publish" => items::publish_selection,
     POST "/items/{id}/implementation" => items::follow_implementation,

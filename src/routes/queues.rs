@@ -18,6 +18,8 @@ use crate::domain::follow_up::{Outcome, Resolution};
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
+use crate::export::Format;
+use crate::routes::list_export::{self, ListExport};
 use crate::routes::roles::{Approver, Coordinator, Delegate, Staff};
 use crate::routes::AppState;
 
@@ -103,6 +105,9 @@ pub struct ListQuery {
     /// `1`: the whole list (up to the count cap) as a document to print.
     #[serde(default)]
     print: String,
+    /// `xlsx` or `csv`: the whole filtered list as a file (issue 11).
+    #[serde(default)]
+    format: String,
 }
 
 /// A list line with names in the user's language.
@@ -221,6 +226,16 @@ async fn list(
         ListKind::All => {}
     }
     let scope = Scope::for_actor(&actor);
+    if let Some(format) = Format::parse(&query.format) {
+        let export = ListExport {
+            title: state.renderer.text(lang, kind.title_key()),
+            lang,
+            show_delegate: actor.role != Role::Delegate,
+            scope,
+            filter,
+        };
+        return list_export::respond(&state, export, format).await;
+    }
     let printing = query.print == "1";
     let (offset, limit) = if printing {
         (0, crate::db::items::COUNT_CAP)

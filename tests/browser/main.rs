@@ -23,6 +23,7 @@ mod browser;
 mod cast;
 mod clock;
 mod deadlines;
+mod exports;
 mod follow_up;
 mod journeys;
 mod outcomes;

@@ -110,6 +110,9 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(GET,  "/triage",                             ToLogin,  COORDINATOR, Ok),
     page(GET,  "/items",                              ToLogin,  COORDINATOR, Ok),
     page(GET,  "/publish",                            ToLogin,  COORDINATOR, Ok),
+    // Issue 11: the thematic report (its form without a query); delegates and
+    // administrators are refused. List exports are `?format=` on the lists.
+    page(GET,  "/reports/thematic",                   ToLogin,  FOLLOWERS,   Ok),
     page(GET,  "/deadlines",                          ToLogin,  COORDINATOR, Ok),
     // Issue 10: tasks, monitoring, inspections. No task 1 exists in this test,
     // so its edit routes answer 404 even to the coordinator (tests/api/tasks.rs).
