@@ -24,6 +24,9 @@ pub struct Body {
     pub is_coordinating: bool,
     /// Inactive bodies keep their history but get no new items.
     pub active: bool,
+    /// The body this one is a unit of (a department of the People's Committee,
+    /// say): its parent may ask it for contributions (issue 10).
+    pub parent_id: Option<i32>,
 }
 
 /// The editable part of a body, for creating and updating.
