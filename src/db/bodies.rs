@@ -29,9 +29,10 @@ pub struct Body {
     pub parent_id: Option<i32>,
 }
 
-/// The editable part of a body, for creating and updating.
+/// The editable part of a body, for creating and updating. No parent is stored
+/// as NULL, so an edit can make a unit a body of its own again.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = bodies)]
+#[diesel(table_name = bodies, treat_none_as_null = true)]
 pub struct BodyForm {
     /// Short stable code.
     pub code: String,
@@ -43,6 +44,8 @@ pub struct BodyForm {
     pub is_coordinating: bool,
     /// Whether it takes new items.
     pub active: bool,
+    /// The body it is a unit of (issue 10), if any.
+    pub parent_id: Option<i32>,
 }
 
 impl Body {

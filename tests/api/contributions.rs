@@ -560,3 +560,42 @@ async fn the_digest_mail_has_a_section_for_overdue_contributions() {
     assert!(mails[0].contains("Bố trí cán bộ trẻ về cơ sở"));
     assert!(mails[0].contains(&format!("{}/items/{}", app.address, s.item)));
 }
+
+#[tokio::test]
+async fn the_administrator_sets_up_a_unit_that_its_parent_body_may_then_ask() {
+    let s = scene().await;
+    let admin = s.app.add_user(Role::Admin, None);
+    let admin = s.app.login(&admin).await;
+    let tctu = s.app.body_id("TCTU").to_string();
+    let unit = [
+        ("code", "SYT"),
+        ("name_vi", "Sở Y tế"),
+        ("name_en", "Department of Health"),
+        ("active", "on"),
+        ("parent_id", tctu.as_str()),
+    ];
+    admin.post_ok("/admin/bodies", &unit).await;
+    let health = s.app.body_id("SYT");
+    let form = admin.get(&format!("/admin/bodies/{health}")).await;
+    assert!(form
+        .body
+        .contains(&format!("<option value=\"{tctu}\" selected>")));
+    // A body cannot be its own unit.
+    let own = [
+        ("code", "SYT"),
+        ("name_vi", "Sở Y tế"),
+        ("name_en", "Department of Health"),
+        ("active", "on"),
+        ("parent_id", &health.to_string()),
+    ];
+    let page = admin.post(&format!("/admin/bodies/{health}"), &own).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Không thể chọn chính cơ quan này"));
+    // The lead body now finds the unit among the bodies it may ask.
+    let item = s.lead_drafter_session.get(&s.path("")).await;
+    assert!(item
+        .body
+        .contains(&format!("<option value=\"{health}\">Sở Y tế</option>")));
+    s.ask(health, "Đề nghị Sở Y tế cho ý kiến.").await;
+    assert_eq!(s.state(health), "requested");
+}
