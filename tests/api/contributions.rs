@@ -599,3 +599,30 @@ async fn the_administrator_sets_up_a_unit_that_its_parent_body_may_then_ask() {
     s.ask(health, "Đề nghị Sở Y tế cho ý kiến.").await;
     assert_eq!(s.state(health), "requested");
 }
+
+#[tokio::test]
+async fn the_demo_has_a_unit_and_an_approved_contribution_beside_a_draft() {
+    let password = "mật khẩu demo 2023";
+    let app = crate::helpers::spawn_demo_app(password).await;
+    let login = |email: &str| TestUser {
+        id: dialogue_desk::domain::UserId(0),
+        email: email.into(),
+        password: password.into(),
+    };
+    let committee = app.login(&login("chuyenvien.ubnd@demo.vn")).await;
+    let item: i32 = contributions::table
+        .select(contributions::item_id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let page = committee.get(&format!("/items/{item}")).await;
+    assert!(
+        page.body.contains("thống nhất bố trí 01 biên chế"),
+        "{}",
+        page.body
+    );
+    // The unit's drafter logs in and finds the (still empty) list of its requests.
+    let unit = app.login(&login("chuyenvien.sonoivu@demo.vn")).await;
+    let list = unit.get("/contributions").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Chưa có đề nghị tham gia ý kiến nào."));
+}
