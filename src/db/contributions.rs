@@ -265,7 +265,6 @@ impl Contribution {
     /// Moves the contribution from `from` to `to` if nobody changed it since
     /// `version` was read; `text` and `reason` replace the stored ones when given.
     /// Returns whether the row changed (false: a stale form or another state).
-    #[allow(clippy::too_many_arguments)]
     pub fn change(
         conn: &mut DbConnection,
         id: i32,

@@ -397,8 +397,7 @@ pub fn contribution_panel(
         if let Some(body) = actor.body {
             panel.own = lines_of_item(conn, id, conference, lang, now)?
                 .into_iter()
-                .filter(|line| line.contribution.body_id == body.0)
-                .last();
+                .rfind(|line| line.contribution.body_id == body.0);
         }
     }
     if actor.may(Operation::RequestContribution, relation) && accepts_requests(item.status()) {
