@@ -13,11 +13,12 @@ use super::conferences::Conference;
 use super::contributions::Contribution;
 use super::schema::{bodies, items};
 use super::users::User;
+use super::workflow::accepts_contributions;
 use super::{DbConnection, StoreError};
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadlines::{overdue_days, DeadlinePolicy, Level};
 use crate::domain::digest::Reason;
-use crate::domain::{ConferenceId, Role};
+use crate::domain::{ConferenceId, ItemStatus, Role};
 
 /// One overdue contribution in one person's digest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,10 +80,21 @@ pub fn gather(
         if contribution.due_at >= now {
             continue;
         }
-        let (reference, title, conference_id): (String, String, i32) = items::table
-            .find(contribution.item_id)
-            .select((items::reference, items::title, items::conference_id))
-            .first(conn)?;
+        let (reference, title, conference_id, status): (String, String, i32, ItemStatus) =
+            items::table
+                .find(contribution.item_id)
+                .select((
+                    items::reference,
+                    items::title,
+                    items::conference_id,
+                    items::status,
+                ))
+                .first(conn)?;
+        // Once the item is answered, withdrawn or merged, a late contribution is
+        // of no more use: nobody is chased for it.
+        if !accepts_contributions(status) {
+            continue;
+        }
         let (body_vi, body_en): (String, String) = bodies::table
             .find(contribution.body_id)
             .select((bodies::name_vi, bodies::name_en))

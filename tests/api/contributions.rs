@@ -536,10 +536,17 @@ async fn an_overdue_request_is_chased_then_escalated_to_the_head_and_the_coordin
     expected.sort_unstable();
     assert_eq!(digest_recipients(app, s.item), expected);
 
+    // Once the item is answered, an open request is no longer chased.
+    app.execute("DELETE FROM outbox");
+    app.execute("UPDATE items SET status = 'published'");
+    send_due(&mut app.conn(), at(10, 9), &hours).unwrap();
+    assert!(digest_recipients(app, s.item).is_empty());
+    app.execute("UPDATE items SET status = 'drafting'");
+
     // Once approved, it is no longer chased.
     app.execute("DELETE FROM outbox");
     app.execute("UPDATE contributions SET state = 'approved'");
-    send_due(&mut app.conn(), at(10, 9), &hours).unwrap();
+    send_due(&mut app.conn(), at(11, 9), &hours).unwrap();
     assert!(digest_recipients(app, s.item).is_empty());
 }
 
