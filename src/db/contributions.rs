@@ -13,85 +13,13 @@ use super::deadlines::calendar_around;
 use super::schema::{bodies, contributions, item_coordinating_bodies, items, users};
 use super::DbConnection;
 use crate::domain::calendar::WorkingCalendar;
+pub use crate::domain::contribution::ContributionState;
 use crate::domain::deadlines::{due_soon_from, DeadlinePolicy, Urgency};
 use crate::domain::{BodyId, ConferenceId, ItemId, Lang, UserId};
 
-/// Where a contribution stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContributionState {
-    /// Asked; the asked body drafts (or redrafts after a return).
-    Requested,
-    /// Sent to the asked body's approver.
-    InReview,
-    /// Approved: frozen, and shown beside the lead body's draft.
-    Approved,
-    /// The lead body withdrew the request.
-    Withdrawn,
-}
-
-impl ContributionState {
-    /// Every state.
-    pub const ALL: [ContributionState; 4] = [
-        ContributionState::Requested,
-        ContributionState::InReview,
-        ContributionState::Approved,
-        ContributionState::Withdrawn,
-    ];
-
-    /// The stored name (the column's CHECK list), also the locale key suffix.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContributionState::Requested => "requested",
-            ContributionState::InReview => "in_review",
-            ContributionState::Approved => "approved",
-            ContributionState::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Reads a stored name; an unknown one is a database error, never a default.
-    pub fn parse(name: &str) -> Option<ContributionState> {
-        ContributionState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == name)
-    }
-
-    /// Still owed by the asked body (it counts for the digest and blocks a second
-    /// request to the same body).
-    pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            ContributionState::Requested | ContributionState::InReview
-        )
-    }
-}
-
-/// The stored names of the open states.
-const OPEN: [&str; 2] = ["requested", "in_review"];
-
-/// One contribution row.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// One request for a contribution.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = contributions)]
-struct Row {
-    id: i32,
-    item_id: i32,
-    body_id: i32,
-    request_text: String,
-    due_at: NaiveDateTime,
-    state: String,
-    text: String,
-    return_reason: String,
-    requested_by: i32,
-    requested_at: NaiveDateTime,
-    written_by: Option<i32>,
-    approved_by: Option<i32>,
-    approved_at: Option<NaiveDateTime>,
-    updated_at: NaiveDateTime,
-    version: i32,
-}
-
-/// A contribution, its state read.
-#[derive(Debug, Clone, Serialize)]
 pub struct Contribution {
     /// Row id.
     pub id: i32,
@@ -125,46 +53,13 @@ pub struct Contribution {
     pub version: i32,
 }
 
-impl TryFrom<Row> for Contribution {
-    type Error = diesel::result::Error;
-
-    fn try_from(row: Row) -> Result<Self, Self::Error> {
-        let state = ContributionState::parse(&row.state).ok_or_else(|| {
-            diesel::result::Error::DeserializationError(
-                format!("unknown contribution state {:?}", row.state).into(),
-            )
-        })?;
-        Ok(Contribution {
-            id: row.id,
-            item_id: row.item_id,
-            body_id: row.body_id,
-            request_text: row.request_text,
-            due_at: row.due_at,
-            state,
-            text: row.text,
-            return_reason: row.return_reason,
-            requested_by: row.requested_by,
-            requested_at: row.requested_at,
-            written_by: row.written_by,
-            approved_by: row.approved_by,
-            approved_at: row.approved_at,
-            updated_at: row.updated_at,
-            version: row.version,
-        })
-    }
-}
-
-fn read(rows: Vec<Row>) -> QueryResult<Vec<Contribution>> {
-    rows.into_iter().map(Contribution::try_from).collect()
-}
-
 /// Whether `body` was asked for a contribution to `item` (a request not
 /// withdrawn): its staff may then see the item.
 pub fn asked(conn: &mut DbConnection, item: ItemId, body: BodyId) -> QueryResult<bool> {
     let count: i64 = contributions::table
         .filter(contributions::item_id.eq(item.0))
         .filter(contributions::body_id.eq(body.0))
-        .filter(contributions::state.ne("withdrawn"))
+        .filter(contributions::state.ne(ContributionState::Withdrawn))
         .count()
         .get_result(conn)?;
     Ok(count > 0)
@@ -196,7 +91,7 @@ impl NewContribution<'_> {
                 contributions::body_id.eq(self.body.0),
                 contributions::request_text.eq(self.request_text),
                 contributions::due_at.eq(self.due_at),
-                contributions::state.eq(ContributionState::Requested.as_str()),
+                contributions::state.eq(ContributionState::Requested),
                 contributions::requested_by.eq(self.by.0),
                 contributions::requested_at.eq(self.at),
                 contributions::updated_at.eq(self.at),
@@ -213,53 +108,31 @@ impl Contribution {
         item: ItemId,
         body: BodyId,
     ) -> QueryResult<Option<Contribution>> {
-        let row = contributions::table
+        contributions::table
             .filter(contributions::item_id.eq(item.0))
             .filter(contributions::body_id.eq(body.0))
-            .filter(contributions::state.eq_any(OPEN))
-            .select(Row::as_select())
+            .filter(contributions::state.eq_any(ContributionState::OPEN))
+            .select(Contribution::as_select())
             .first(conn)
-            .optional()?;
-        row.map(Contribution::try_from).transpose()
-    }
-
-    /// The latest request of `item` to `body` that was not withdrawn.
-    pub fn current_of(
-        conn: &mut DbConnection,
-        item: ItemId,
-        body: BodyId,
-    ) -> QueryResult<Option<Contribution>> {
-        let row = contributions::table
-            .filter(contributions::item_id.eq(item.0))
-            .filter(contributions::body_id.eq(body.0))
-            .filter(contributions::state.ne("withdrawn"))
-            .order(contributions::id.desc())
-            .select(Row::as_select())
-            .first(conn)
-            .optional()?;
-        row.map(Contribution::try_from).transpose()
+            .optional()
     }
 
     /// Every request of `item`, oldest first.
     pub fn of_item(conn: &mut DbConnection, item: ItemId) -> QueryResult<Vec<Contribution>> {
-        read(
-            contributions::table
-                .filter(contributions::item_id.eq(item.0))
-                .order(contributions::id)
-                .select(Row::as_select())
-                .load(conn)?,
-        )
+        contributions::table
+            .filter(contributions::item_id.eq(item.0))
+            .order(contributions::id)
+            .select(Contribution::as_select())
+            .load(conn)
     }
 
     /// Every open request, for the daily digest.
     pub fn all_open(conn: &mut DbConnection) -> QueryResult<Vec<Contribution>> {
-        read(
-            contributions::table
-                .filter(contributions::state.eq_any(OPEN))
-                .order(contributions::due_at)
-                .select(Row::as_select())
-                .load(conn)?,
-        )
+        contributions::table
+            .filter(contributions::state.eq_any(ContributionState::OPEN))
+            .order(contributions::due_at)
+            .select(Contribution::as_select())
+            .load(conn)
     }
 
     /// Moves the contribution from `from` to `to` if nobody changed it since
@@ -274,14 +147,13 @@ impl Contribution {
         change: Change<'_>,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
-        let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
         let target = contributions::table
             .filter(contributions::id.eq(id))
             .filter(contributions::version.eq(version))
-            .filter(contributions::state.eq_any(from));
+            .filter(contributions::state.eq_any(from.to_vec()));
         let changed = diesel::update(target)
             .set((
-                contributions::state.eq(to.as_str()),
+                contributions::state.eq(to),
                 contributions::version.eq(version + 1),
                 contributions::updated_at.eq(now),
                 change,
@@ -456,16 +328,12 @@ pub fn asked_of_body(
     lang: Lang,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<AskedLine>> {
-    let rows: Vec<(Row, String, String)> = contributions::table
+    let mut rows: Vec<(Contribution, String, String)> = contributions::table
         .inner_join(items::table)
         .filter(contributions::body_id.eq(body.0))
-        .filter(contributions::state.ne("withdrawn"))
-        .select((Row::as_select(), items::reference, items::title))
+        .filter(contributions::state.ne(ContributionState::Withdrawn))
+        .select((Contribution::as_select(), items::reference, items::title))
         .load(conn)?;
-    let mut rows = rows
-        .into_iter()
-        .map(|(row, reference, title)| Ok((Contribution::try_from(row)?, reference, title)))
-        .collect::<QueryResult<Vec<_>>>()?;
     rows.sort_by_key(|(c, _, _)| {
         (
             !c.state.is_open(),
