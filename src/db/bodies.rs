@@ -24,11 +24,15 @@ pub struct Body {
     pub is_coordinating: bool,
     /// Inactive bodies keep their history but get no new items.
     pub active: bool,
+    /// The body this one is a unit of (a department of the People's Committee,
+    /// say): its parent may ask it for contributions (issue 10).
+    pub parent_id: Option<i32>,
 }
 
-/// The editable part of a body, for creating and updating.
+/// The editable part of a body, for creating and updating. No parent is stored
+/// as NULL, so an edit can make a unit a body of its own again.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = bodies)]
+#[diesel(table_name = bodies, treat_none_as_null = true)]
 pub struct BodyForm {
     /// Short stable code.
     pub code: String,
@@ -40,6 +44,8 @@ pub struct BodyForm {
     pub is_coordinating: bool,
     /// Whether it takes new items.
     pub active: bool,
+    /// The body it is a unit of (issue 10), if any.
+    pub parent_id: Option<i32>,
 }
 
 impl Body {

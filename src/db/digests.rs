@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use super::commitments::{self, Commitment};
 use super::conferences::Conference;
+use super::contribution_digest::{self, ContributionDigestLine};
 use super::deadlines::calendar_around;
 use super::events::NewEvent;
 use super::outbox::{self, NewMail};
@@ -122,9 +123,13 @@ pub fn send_due(
         commitments: commitment_lines.concerned,
         ..DigestRun::default()
     };
+    let contributions = contribution_digest::gather(conn, &calendar, now)?;
+    audiences.users.extend(contributions.users);
+    let mut contribution_lines = contributions.lines;
     let mut item_lines = group(lines);
     let mut people: Vec<i32> = item_lines.keys().copied().collect();
     people.extend(commitment_lines.lines.keys().copied());
+    people.extend(contribution_lines.keys().copied());
     people.sort_unstable();
     people.dedup();
     let mut commitment_lines = commitment_lines.lines;
@@ -134,11 +139,13 @@ pub fn send_due(
         };
         let mut lines = item_lines.remove(&user_id).unwrap_or_default();
         let mut owed = commitment_lines.remove(&user_id).unwrap_or_default();
+        // Overdue contributions only, so never muted with the due-soon reminder.
+        let asked = contribution_lines.remove(&user_id).unwrap_or_default();
         if User::mutes(conn, user.user_id(), MailEvent::DueSoonReminder)? {
             lines.retain(DigestLine::mandatory);
             owed.retain(CommitmentDigestLine::mandatory);
         }
-        if lines.is_empty() && owed.is_empty() {
+        if lines.is_empty() && owed.is_empty() && asked.is_empty() {
             continue;
         }
         if already_queued(conn, user.id, day)? {
@@ -147,7 +154,7 @@ pub fn send_due(
         }
         let escalated = escalations.remove(&user.id).unwrap_or_default();
         match write_transaction(conn, |conn| {
-            queue_digest(conn, &user, day, &lines, &owed, now)?;
+            queue_digest(conn, &user, day, (&lines, &owed, &asked), now)?;
             record_escalations(conn, &escalated, now)
         }) {
             Ok(()) => run.queued += 1,
@@ -271,11 +278,14 @@ fn queue_digest(
     conn: &mut DbConnection,
     user: &User,
     day: chrono::NaiveDate,
-    lines: &[DigestLine],
-    owed: &[CommitmentDigestLine],
+    (lines, owed, asked): (
+        &[DigestLine],
+        &[CommitmentDigestLine],
+        &[ContributionDigestLine],
+    ),
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let count = lines.len() + owed.len();
+    let count = lines.len() + owed.len() + asked.len();
     diesel::insert_into(deadline_digests::table)
         .values((
             deadline_digests::user_id.eq(user.id),
@@ -285,7 +295,8 @@ fn queue_digest(
         ))
         .execute(conn)?;
     let overdue = lines.iter().filter(|line| line.mandatory()).count()
-        + owed.iter().filter(|line| line.mandatory()).count();
+        + owed.iter().filter(|line| line.mandatory()).count()
+        + asked.len();
     outbox::enqueue(
         conn,
         NewMail {
@@ -296,6 +307,7 @@ fn queue_digest(
                 "day": day,
                 "lines": lines,
                 "commitments": owed,
+                "contributions": asked,
                 "overdue": overdue,
                 "due_soon": count - overdue,
             }),

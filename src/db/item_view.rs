@@ -84,6 +84,8 @@ pub struct ItemView {
     pub clock: workflow::ClockView,
     /// The answer's commitments with their progress (issue 10).
     pub commitments: Vec<CommitmentLine>,
+    /// The contributions asked for, and what the reader may do with them (issue 10).
+    pub contributions: workflow::ContributionPanel,
 }
 
 /// Loads item `id` as `actor` may see it, with names in `lang`: a delegate sees
@@ -208,7 +210,9 @@ pub fn load_view(
     };
     // With commitments, their check-ins move the item; a manual step would contradict them.
     can.follow &= commitments.is_empty();
+    let contributions = workflow::contribution_panel(conn, actor, relation, &item, lang, now)?;
     Ok(ItemView {
+        contributions,
         commitments,
         clock,
         field,

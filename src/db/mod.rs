@@ -6,6 +6,8 @@ pub mod bodies;
 pub mod commitments;
 pub mod conferences;
 pub mod connection;
+pub mod contribution_digest;
+pub mod contributions;
 pub mod deadline_report;
 pub mod deadlines;
 pub mod digests;

@@ -9,6 +9,7 @@ diesel::table! {
         name_en -> Text,
         is_coordinating -> Bool,
         active -> Bool,
+        parent_id -> Nullable<Integer>,
     }
 }
 
@@ -384,6 +385,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contributions (id) {
+        id -> Integer,
+        item_id -> Integer,
+        body_id -> Integer,
+        request_text -> Text,
+        due_at -> Timestamp,
+        state -> Text,
+        text -> Text,
+        return_reason -> Text,
+        requested_by -> Integer,
+        requested_at -> Timestamp,
+        written_by -> Nullable<Integer>,
+        approved_by -> Nullable<Integer>,
+        approved_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(commitments -> items (item_id));
 diesel::joinable!(commitments -> conferences (conference_id));
 diesel::joinable!(commitments -> bodies (owner_body_id));
@@ -391,6 +412,8 @@ diesel::joinable!(commitment_bodies -> commitments (commitment_id));
 diesel::joinable!(commitment_checkins -> commitments (commitment_id));
 diesel::joinable!(commitment_checkins -> users (author_id));
 diesel::joinable!(inspections -> commitments (commitment_id));
+diesel::joinable!(contributions -> items (item_id));
+diesel::joinable!(contributions -> bodies (body_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
@@ -419,4 +442,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     commitment_bodies,
     commitment_checkins,
     inspections,
+    contributions,
 );

@@ -13,6 +13,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::calendar::DayKind;
+use crate::domain::contribution::ContributionState;
 use crate::domain::deadlines::{ExtensionStatus, Stage};
 use crate::domain::follow_up::{Outcome, Progress};
 use crate::domain::{
@@ -85,4 +86,5 @@ stored_as_text!(
     ExtensionStatus => StoredExtensionStatus,
     Outcome => StoredOutcome,
     Progress => StoredProgress,
+    ContributionState => StoredContributionState,
 );

@@ -59,11 +59,21 @@ pub enum EventKind {
     CommitmentCheckedIn,
     /// The delegate rated the result (not the answer) once the item was resolved.
     ResultRated,
+    /// The lead body asked a body for a contribution to the answer.
+    ContributionRequested,
+    /// The asked body's contribution went to its approver.
+    ContributionSentForApproval,
+    /// The asked body's approver approved its contribution.
+    ContributionApproved,
+    /// The asked body's approver returned its contribution for more work.
+    ContributionReturned,
+    /// The lead body withdrew its request for a contribution.
+    ContributionWithdrawn,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 33] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -92,6 +102,11 @@ impl EventKind {
         EventKind::EscalatedToCoordinators,
         EventKind::CommitmentCheckedIn,
         EventKind::ResultRated,
+        EventKind::ContributionRequested,
+        EventKind::ContributionSentForApproval,
+        EventKind::ContributionApproved,
+        EventKind::ContributionReturned,
+        EventKind::ContributionWithdrawn,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -125,6 +140,11 @@ impl EventKind {
             EventKind::EscalatedToCoordinators => "escalated_to_coordinators",
             EventKind::CommitmentCheckedIn => "commitment_checked_in",
             EventKind::ResultRated => "result_rated",
+            EventKind::ContributionRequested => "contribution_requested",
+            EventKind::ContributionSentForApproval => "contribution_sent_for_approval",
+            EventKind::ContributionApproved => "contribution_approved",
+            EventKind::ContributionReturned => "contribution_returned",
+            EventKind::ContributionWithdrawn => "contribution_withdrawn",
         }
     }
 

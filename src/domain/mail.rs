@@ -54,6 +54,10 @@ pub enum MailEvent {
     CommitmentBlocked,
     /// Delegate: every commitment is done; the item is resolved.
     ItemResolved,
+    /// Body staff: the lead body of an item asks the body for a contribution.
+    ContributionRequested,
+    /// Lead body staff: an asked body's contribution was approved.
+    ContributionApproved,
     /// A new user: set your password.
     Invitation,
     /// Forgot password: a reset link.
@@ -68,7 +72,7 @@ pub enum MailEvent {
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 28] = [
+    pub const ALL: [MailEvent; 30] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
@@ -92,6 +96,8 @@ impl MailEvent {
         MailEvent::CommitmentDone,
         MailEvent::CommitmentBlocked,
         MailEvent::ItemResolved,
+        MailEvent::ContributionRequested,
+        MailEvent::ContributionApproved,
         MailEvent::Invitation,
         MailEvent::PasswordReset,
         MailEvent::PasswordChanged,
@@ -125,6 +131,8 @@ impl MailEvent {
             MailEvent::CommitmentDone => "commitment_done",
             MailEvent::CommitmentBlocked => "commitment_blocked",
             MailEvent::ItemResolved => "item_resolved",
+            MailEvent::ContributionRequested => "contribution_requested",
+            MailEvent::ContributionApproved => "contribution_approved",
             MailEvent::Invitation => "invitation",
             MailEvent::PasswordReset => "password_reset",
             MailEvent::PasswordChanged => "password_changed",
@@ -139,7 +147,7 @@ impl MailEvent {
     }
 
     /// The staff notices, which a user may turn off one by one.
-    pub const STAFF_NOTICES: [MailEvent; 11] = [
+    pub const STAFF_NOTICES: [MailEvent; 13] = [
         MailEvent::NewInQueue,
         MailEvent::ReviewWaiting,
         MailEvent::DraftReturned,
@@ -151,6 +159,8 @@ impl MailEvent {
         MailEvent::ExtensionDecided,
         MailEvent::DueSoonReminder,
         MailEvent::CommitmentAssigned,
+        MailEvent::ContributionRequested,
+        MailEvent::ContributionApproved,
     ];
 
     /// Staff notices a user may turn off; the delegate's mails and account mails

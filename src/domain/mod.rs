@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod calendar;
+pub mod contribution;
 pub mod credentials;
 pub mod csv;
 pub mod deadlines;

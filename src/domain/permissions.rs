@@ -25,6 +25,9 @@ pub struct Relation {
     pub lead_body: bool,
     /// The actor's body was asked to coordinate.
     pub coordinating_body: bool,
+    /// The actor's body was asked for a contribution to the answer (issue 10):
+    /// it sees the item read-only and works on its own contribution.
+    pub contributing_body: bool,
 }
 
 /// Something a person may try to do to an item.
@@ -56,11 +59,18 @@ pub enum Operation {
     RequestExtension,
     /// Grant or refuse a later due date.
     DecideExtension,
+    /// Ask a coordinating body or one of the lead body's units for a contribution,
+    /// or withdraw the request.
+    RequestContribution,
+    /// Write the asked body's contribution and send it for approval.
+    Contribute,
+    /// Approve or return the asked body's contribution.
+    ApproveContribution,
 }
 
 impl Operation {
     /// Every operation, for exhaustive tests.
-    pub const ALL: [Operation; 13] = [
+    pub const ALL: [Operation; 16] = [
         Operation::View,
         Operation::Withdraw,
         Operation::Rate,
@@ -74,6 +84,9 @@ impl Operation {
         Operation::ProvideInfo,
         Operation::RequestExtension,
         Operation::DecideExtension,
+        Operation::RequestContribution,
+        Operation::Contribute,
+        Operation::ApproveContribution,
     ];
 }
 
@@ -92,13 +105,23 @@ impl Actor {
                     )
             }
             Role::Drafter => match operation {
-                Op::View | Op::AddNote => staff_of_item,
-                Op::Draft | Op::AskInfo | Op::RequestExtension => relation.lead_body,
+                Op::View => staff_of_item || relation.contributing_body,
+                Op::AddNote => staff_of_item,
+                Op::Draft | Op::AskInfo | Op::RequestExtension | Op::RequestContribution => {
+                    relation.lead_body
+                }
+                Op::Contribute => relation.contributing_body,
                 _ => false,
             },
             Role::Approver => match operation {
-                Op::View | Op::AddNote => staff_of_item,
-                Op::Draft | Op::Review | Op::AskInfo | Op::RequestExtension => relation.lead_body,
+                Op::View => staff_of_item || relation.contributing_body,
+                Op::AddNote => staff_of_item,
+                Op::Draft
+                | Op::Review
+                | Op::AskInfo
+                | Op::RequestExtension
+                | Op::RequestContribution => relation.lead_body,
+                Op::Contribute | Op::ApproveContribution => relation.contributing_body,
                 _ => false,
             },
             Role::Coordinator => matches!(
@@ -234,21 +257,32 @@ mod tests {
         owner: true,
         lead_body: false,
         coordinating_body: false,
+        contributing_body: false,
     };
     const LEAD: Relation = Relation {
         owner: false,
         lead_body: true,
         coordinating_body: false,
+        contributing_body: false,
     };
     const COORDINATING: Relation = Relation {
         owner: false,
         lead_body: false,
         coordinating_body: true,
+        contributing_body: false,
     };
     const STRANGER: Relation = Relation {
         owner: false,
         lead_body: false,
         coordinating_body: false,
+        contributing_body: false,
+    };
+
+    const CONTRIBUTING: Relation = Relation {
+        owner: false,
+        lead_body: false,
+        coordinating_body: false,
+        contributing_body: true,
     };
 
     fn granted(role: Role, relation: Relation) -> Vec<Operation> {
@@ -277,7 +311,8 @@ mod tests {
                 Op::AddNote,
                 Op::Draft,
                 Op::AskInfo,
-                Op::RequestExtension
+                Op::RequestExtension,
+                Op::RequestContribution
             ]
         );
         assert_eq!(
@@ -297,7 +332,8 @@ mod tests {
                 Op::Draft,
                 Op::Review,
                 Op::AskInfo,
-                Op::RequestExtension
+                Op::RequestExtension,
+                Op::RequestContribution
             ]
         );
         assert_eq!(
@@ -328,6 +364,25 @@ mod tests {
         for relation in [OWNER, LEAD, COORDINATING, STRANGER] {
             assert!(granted(Role::Admin, relation).is_empty());
         }
+    }
+
+    #[test]
+    fn an_asked_body_sees_the_item_and_works_only_on_its_contribution() {
+        assert_eq!(
+            granted(Role::Drafter, CONTRIBUTING),
+            vec![Op::View, Op::Contribute]
+        );
+        assert_eq!(
+            granted(Role::Approver, CONTRIBUTING),
+            vec![Op::View, Op::Contribute, Op::ApproveContribution]
+        );
+        // Asking belongs to the lead body; nobody else asks or approves.
+        assert!(!actor(Role::Drafter).may(Op::RequestContribution, COORDINATING));
+        assert!(!actor(Role::Drafter).may(Op::ApproveContribution, CONTRIBUTING));
+        assert!(!actor(Role::Approver).may(Op::ApproveContribution, LEAD));
+        assert!(!actor(Role::Coordinator).may(Op::Contribute, STRANGER));
+        assert!(granted(Role::Delegate, CONTRIBUTING).is_empty());
+        assert!(granted(Role::Admin, CONTRIBUTING).is_empty());
     }
 
     #[test]

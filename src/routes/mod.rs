@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod commitments;
+pub mod contributions;
 pub mod deadlines;
 pub mod delegate;
 pub mod forms;
@@ -118,6 +119,14 @@ routes! {
     // body's check-ins
     GET "/commitments/{id}" => commitments::show,
     POST "/commitments/{id}/checkins" => commitments::check_in,
+    // Contributions (issue 10): the lead body asks a coordinating body or one of
+    // its units; the asked body writes, its approver approves or returns
+    GET "/contributions" => contributions::list,
+    POST "/items/{id}/contributions" => items::request_contribution,
+    POST "/items/{id}/contributions/withdraw" => items::withdraw_contribution,
+    POST "/items/{id}/contribution" => items::write_contribution,
+    POST "/items/{id}/contribution/approve" => items::approve_contribution,
+    POST "/items/{id}/contribution/return" => items::return_contribution,
     // Administrator and coordinator: the outbox
     GET "/outbox" => outbox::list,
     POST "/outbox/resend-failed" => outbox::resend_failed,

@@ -8,6 +8,7 @@ mod authorization;
 mod calendar;
 mod clock;
 mod concurrency;
+mod contributions;
 mod deadlines;
 mod demo;
 mod digests;

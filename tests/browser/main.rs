@@ -22,6 +22,7 @@ mod smtp;
 mod browser;
 mod cast;
 mod clock;
+mod contributions;
 mod deadlines;
 mod exports;
 mod follow_up;

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::reference::{is_empty, reference_data};
 use crate::db::answers::AnswerOutcome;
-use crate::db::bodies::Body;
+use crate::db::bodies::{Body, BodyForm};
 use crate::db::deadlines;
 use crate::db::schema::{items, stage_clocks};
 use crate::db::users::NewUser;
@@ -34,7 +34,7 @@ type Person<'a> = (&'a str, &'a str, &'a str, Role, Option<&'a str>);
 /// The demo people: one per role and a second delegate, then a drafter and an
 /// approver in every other body, so each body's flow can be tried (the Organizing
 /// Committee's pair is among the first).
-const PEOPLE: [Person<'static>; 14] = [
+const PEOPLE: [Person<'static>; 16] = [
     ("admin@demo.vn", "Quản trị hệ thống", "", Role::Admin, None),
     (
         "dieuphoi@demo.vn",
@@ -126,6 +126,22 @@ const PEOPLE: [Person<'static>; 14] = [
         "",
         Role::Approver,
         Some("VPTU"),
+    ),
+    // A unit of the People's Committee Party Committee (issue 10), asked for
+    // contributions like any body.
+    (
+        "chuyenvien.sonoivu@demo.vn",
+        "Hồ Thị Lan",
+        "",
+        Role::Drafter,
+        Some("SNV"),
+    ),
+    (
+        "lanhdao.sonoivu@demo.vn",
+        "Phan Văn Đức",
+        "",
+        Role::Approver,
+        Some("SNV"),
     ),
 ];
 
@@ -240,6 +256,33 @@ fn answer(
     Ok(())
 }
 
+/// The lead body's `asker` asks `body` for a contribution to `item` at `at`; the
+/// asked body's drafter writes it the next hour and its approver approves it.
+fn contribution(
+    conn: &mut DbConnection,
+    asker: &Actor,
+    (drafter, approver): Answerers<'_>,
+    item: ItemId,
+    body: BodyId,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let asked =
+        "Đề nghị Ban Tổ chức Tỉnh ủy cho ý kiến về bố trí cán bộ chuyên trách an ninh mạng.";
+    workflow::request_contribution(
+        conn,
+        asker,
+        item,
+        body,
+        asked,
+        workflow::ContributionDue::WorkingDays(5),
+        at,
+    )?
+    .map_err(|_| StoreError::Conflict(crate::db::ConflictKind::Transition))?;
+    let text = "Ban Tổ chức Tỉnh ủy thống nhất bố trí 01 biên chế chuyên trách an ninh mạng tại mỗi cơ quan Đảng cấp tỉnh.";
+    workflow::write_contribution(conn, drafter, item, 0, text, true, at + Duration::hours(1))?;
+    workflow::approve_contribution(conn, approver, item, 1, at + Duration::hours(2))
+}
+
 /// Adds the demo accounts, sharing one password, and a dozen items walked through
 /// the real workflow into different states.
 pub fn demo_data(
@@ -249,6 +292,16 @@ pub fn demo_data(
     now: NaiveDateTime,
 ) -> Result<Vec<DemoAccount>, StoreError> {
     let hash = hash_password(password);
+    let committee = body_id(conn, "BCSD-UBND")?;
+    BodyForm {
+        code: "SNV".to_owned(),
+        name_vi: "Sở Nội vụ".to_owned(),
+        name_en: "Department of Home Affairs".to_owned(),
+        is_coordinating: false,
+        active: true,
+        parent_id: Some(committee.0),
+    }
+    .insert(conn)?;
     let mut actors = Vec::new();
     for person in PEOPLE {
         actors.push(add_user(conn, person, &hash, now)?);
@@ -261,10 +314,10 @@ pub fn demo_data(
             password: password.to_owned(),
         })
         .collect();
-    let [_admin, coordinator, drafter, approver, delegate, delegate2, _, _, propaganda_drafter, propaganda_approver, ..] =
+    let [_admin, coordinator, drafter, approver, delegate, delegate2, committee_drafter, _, propaganda_drafter, propaganda_approver, ..] =
         actors[..]
     else {
-        unreachable!("fourteen demo people")
+        unreachable!("sixteen demo people")
     };
     let organizing = (&drafter, &approver);
 
@@ -342,6 +395,16 @@ pub fn demo_data(
     // Item 10: re-routed with a coordinating body.
     let organizing_body = body_id(conn, "TCTU")?;
     workflow::add_coordinating_body(conn, &coordinator, ids[9], organizing_body, later(2))?;
+    // The People's Committee asks the Organizing Committee for a contribution on
+    // it, which is written and approved (issue 10).
+    contribution(
+        conn,
+        &committee_drafter,
+        organizing,
+        ids[9],
+        organizing_body,
+        later(2),
+    )?;
     // Item 5: the Propaganda Department's answer waits for its approver.
     answer(conn, (&propaganda_drafter, &propaganda_approver), &coordinator, ids[4],
         "Ban Tuyên giáo Tỉnh ủy sẽ phối hợp với Đảng ủy Khối mở chuyên mục về kết luận hội nghị trên Cổng thông tin điện tử Tỉnh ủy.",

@@ -112,6 +112,7 @@ pub fn reference_data(
                 name_en: name_en.to_owned(),
                 is_coordinating,
                 active: true,
+                parent_id: None,
             }
             .insert(conn)?;
         }

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use crate::db::answers;
+use crate::db::contributions;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::{Item, Scope};
 use crate::db::{write_transaction, DbConnection, StoreError};
@@ -18,8 +19,14 @@ pub fn load_for(
     id: ItemId,
     operation: Operation,
 ) -> Result<(Item, Relation), StoreError> {
-    let item =
-        Item::find_visible(conn, id, Scope::for_actor(actor))?.ok_or(StoreError::NotFound)?;
+    let item = match Item::find_visible(conn, id, Scope::for_actor(actor))? {
+        Some(item) => item,
+        // A body asked for a contribution sees the item it was asked about.
+        None if asked_body(conn, actor, id)? => {
+            Item::find(conn, id)?.ok_or(StoreError::NotFound)?
+        }
+        None => return Err(StoreError::NotFound),
+    };
     let relation = relation(conn, actor, &item)?;
     if actor.may(operation, relation) {
         Ok((item, relation))
@@ -59,7 +66,17 @@ pub fn relation(
         owner: item.delegate_id == actor.user.0,
         lead_body: actor.body.is_some_and(|b| item.lead_body_id == Some(b.0)),
         coordinating_body,
+        contributing_body: asked_body(conn, actor, item.item_id())?,
     })
+}
+
+/// Whether the actor is staff of a body asked for a contribution to item `id`
+/// (a request not withdrawn).
+fn asked_body(conn: &mut DbConnection, actor: &Actor, id: ItemId) -> Result<bool, StoreError> {
+    match actor.body {
+        Some(body) if actor.role.drafts() => Ok(contributions::asked(conn, id, body)?),
+        _ => Ok(false),
+    }
 }
 
 /// Moves the item by `action`, records the step and returns the new state.

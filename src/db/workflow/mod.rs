@@ -5,6 +5,7 @@
 mod access;
 mod answer_commitments;
 mod clock;
+mod contributions;
 mod delegate;
 mod drafting;
 mod extensions;
@@ -17,6 +18,11 @@ mod triage;
 pub use access::{load_for, relation};
 pub use answer_commitments::{add_commitment, remove_commitment};
 pub use clock::{ask_info, clock_view, provide_info, resume_clock, ClockView, PauseLine};
+pub use contributions::{
+    accepts_contributions, accepts_requests, approve_contribution, contribution_panel,
+    request_contribution, return_contribution, withdraw_contribution, write_contribution,
+    ContributionDue, ContributionPanel, RequestProblem,
+};
 pub use delegate::{rate, withdraw};
 pub use drafting::{
     approve, return_to_drafting, save_draft, save_draft_and_send_for_review, send_for_review,

@@ -7,7 +7,8 @@ use tera::Context;
 use validator::Validate;
 
 use super::form::{
-    commit, edit_page, form_page, new_page, saved, tick, ticked, updated, valid_code, Area,
+    chosen_body, commit, edit_page, form_page, new_page, saved, tick, ticked, updated, valid_code,
+    Area,
 };
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::{Body, BodyForm};
@@ -35,6 +36,9 @@ pub struct BodyInput {
     is_coordinating: String,
     #[serde(default)]
     active: String,
+    /// The body it is a unit of (issue 10); empty for none.
+    #[serde(default)]
+    parent_id: String,
 }
 
 impl From<&Body> for BodyInput {
@@ -45,6 +49,7 @@ impl From<&Body> for BodyInput {
             name_en: body.name_en.clone(),
             is_coordinating: tick(body.is_coordinating),
             active: tick(body.active),
+            parent_id: body.parent_id.map(|p| p.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -108,6 +113,24 @@ pub async fn update_body(
     save_body(&state, &current, Some(BodyId(path.into_inner())), form).await
 }
 
+/// The parent body chosen in the form: none when left empty; an error when it
+/// names no body, the body itself, or one of its own units (a loop).
+fn parent_of(bodies: &[Body], id: Option<BodyId>, value: &str) -> Result<Option<i32>, ()> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let (parent, _) = chosen_body(bodies, value).ok_or(())?;
+    let parent_of_parent = bodies
+        .iter()
+        .find(|b| b.id == parent)
+        .and_then(|b| b.parent_id);
+    match id {
+        Some(id) if parent == id.0 || parent_of_parent == Some(id.0) => Err(()),
+        _ => Ok(Some(parent)),
+    }
+}
+
 /// Checks and saves the body form. A body that leads an active field stays active,
 /// so the routing table never sends new items to an inactive body.
 async fn save_body(
@@ -136,8 +159,14 @@ async fn save_body(
             errors.add("active", catalog, lang, "admin_error_body_leads_field");
         }
     }
-    if errors.is_empty() {
+    let all_bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
+    let parent = parent_of(&all_bodies, id, &form.parent_id);
+    if parent.is_err() {
+        errors.add("parent_id", catalog, lang, "admin_error_body_parent");
+    }
+    if let (true, Ok(parent)) = (errors.is_empty(), parent) {
         let record = BodyForm {
+            parent_id: parent,
             code: form.code.clone(),
             name_vi: form.name_vi.clone(),
             name_en: form.name_en.clone(),

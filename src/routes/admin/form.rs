@@ -89,7 +89,7 @@ pub(super) async fn form_page(
         Some(id) => (format!("{base}/{id}"), format!("{base}/{id}")),
         None => (base.to_owned(), format!("{base}/new")),
     };
-    let bodies = if matches!(area, Area::Users | Area::Fields) {
+    let bodies = if matches!(area, Area::Users | Area::Fields | Area::Bodies) {
         Some(body_choices(state, current.visit.lang).await?)
     } else {
         None

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod clock;
 pub mod commitments;
+pub mod contributions;
 pub mod coordination;
 pub mod result;
 pub mod show;
@@ -13,6 +14,10 @@ pub use actions::{
 };
 pub use clock::{ask_info, decide_extension, provide_info, request_extension, resume_clock};
 pub use commitments::{add_commitment, remove_commitment};
+pub use contributions::{
+    approve_contribution, request_contribution, return_contribution, withdraw_contribution,
+    write_contribution,
+};
 pub use coordination::{
     add_coordinating_body, follow_implementation, merge, publish_one, publish_selection, reroute,
     send_back,

@@ -9,7 +9,8 @@ use crate::helpers::{spawn_app, TestApp};
 
 /// One item route: who may use it, in which states, with which form. In a form,
 /// `{id}` is the item, `{target}` the reference of another open item and
-/// `{other_body}` the id of a body that has nothing to do with the item.
+/// `{other_body}` the id of a body that has nothing to do with the item and
+/// `{coordinating_body}` the id of the body asked to coordinate on it.
 pub struct ItemRule {
     pub method: Method,
     pub path: &'static str,
@@ -90,6 +91,14 @@ pub const ITEM_RULES: &[ItemRule] = &[
     rule(POST, "/items/{id}/clock/resume",           ASKS,           &[],                  &[]),
     rule(POST, "/items/{id}/extensions",             LEAD,           OWED,                 &[("reason", "Cần thêm thời gian."), ("date", "2030-06-04")]),
     rule(POST, "/items/{id}/extensions/decide",      &[Coordinator], &[],                  &[("extension", "0"), ("decision", "grant")]),
+    // Contributions (issue 10): the lead body asks its coordinating body while
+    // drafting. The matrix's items have no request to withdraw (the lead body gets
+    // the conflict), and nobody of the cast is an asked body.
+    rule(POST, "/items/{id}/contributions",          LEAD,           &[Routed, Drafting, Approved], &[("body_id", "{coordinating_body}"), ("text", "Đề nghị cho ý kiến."), ("due_working_days", "5")]),
+    rule(POST, "/items/{id}/contributions/withdraw", LEAD,           &[],                  &[("body_id", "{coordinating_body}")]),
+    rule(POST, "/items/{id}/contribution",           &[],            &[],                  &[("text", "Ý kiến."), ("version", "0"), ("intent", "send")]),
+    rule(POST, "/items/{id}/contribution/approve",   &[],            &[],                  &[("version", "0")]),
+    rule(POST, "/items/{id}/contribution/return",    &[],            &[],                  &[("text", "Sửa lại."), ("version", "0")]),
 ];
 
 impl ItemRule {
@@ -112,6 +121,7 @@ impl ItemRule {
 /// The values a rule's path and form are filled with.
 struct Values {
     other_body: String,
+    coordinating_body: String,
     target: String,
 }
 
@@ -130,6 +140,7 @@ async fn check(
         text.replace("{id}", &id.to_string())
             .replace("{target}", &values.target)
             .replace("{other_body}", &values.other_body)
+            .replace("{coordinating_body}", &values.coordinating_body)
     };
     let path = fill(rule.path);
     let form: Vec<(&str, String)> = rule.form.iter().map(|(k, v)| (*k, fill(v))).collect();
@@ -163,6 +174,7 @@ async fn every_item_route_in(state: State) {
     let (_, target) = cast.filed(&app).await;
     let values = Values {
         other_body: app.body_id(super::cast::OTHER_BODY).to_string(),
+        coordinating_body: app.body_id(super::cast::COORDINATING_BODY).to_string(),
         target,
     };
     let shared = cast.item_in(&app, state).await;
