@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod calendar;
+pub mod chart;
 pub mod credentials;
 pub mod csv;
 pub mod deadlines;
@@ -14,6 +15,7 @@ pub mod item;
 pub mod lang;
 pub mod mail;
 pub mod names;
+pub mod period;
 pub mod permissions;
 pub mod reference;
 pub mod role;
