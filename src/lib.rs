@@ -10,6 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod render;
+pub mod reports;
 pub mod routes;
 pub mod scheduler;
 pub mod secrets;

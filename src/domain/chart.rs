@@ -80,7 +80,11 @@ impl BarChart {
             r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{id}" role="img" aria-labelledby="{id}-title" viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet"><title id="{id}-title">{}</title>"#,
             escape(&self.title)
         );
-        if self.rows.iter().all(|(_, values)| values.iter().all(|v| *v <= 0)) {
+        if self
+            .rows
+            .iter()
+            .all(|(_, values)| values.iter().all(|v| *v <= 0))
+        {
             let _ = write!(
                 svg,
                 r#"<text x="0" y="{}" class="chart-empty">{}</text></svg>"#,
@@ -164,10 +168,7 @@ mod tests {
             id: "by-body".into(),
             title: "Theo cơ quan".into(),
             series: series.iter().map(|s| s.to_string()).collect(),
-            rows: rows
-                .into_iter()
-                .map(|(l, v)| (l.to_string(), v))
-                .collect(),
+            rows: rows.into_iter().map(|(l, v)| (l.to_string(), v)).collect(),
             empty_text: "Chưa có số liệu".into(),
         }
     }
@@ -190,7 +191,11 @@ mod tests {
         assert_eq!(bar_width(10, 10, 400), 400.0);
         assert_eq!(bar_width(0, 10, 400), 0.0);
         assert_eq!(bar_width(3, 0, 400), 0.0);
-        let svg = chart(vec![("A", vec![4]), ("B", vec![2]), ("C", vec![1])], &["Số"]).to_svg();
+        let svg = chart(
+            vec![("A", vec![4]), ("B", vec![2]), ("C", vec![1])],
+            &["Số"],
+        )
+        .to_svg();
         let drawn = widths(&svg);
         assert_eq!(drawn.len(), 3);
         assert!((drawn[0] - 2.0 * drawn[1]).abs() < 0.2);
@@ -199,7 +204,11 @@ mod tests {
 
     #[test]
     fn stacked_segments_add_up_to_the_longest_bar() {
-        let svg = chart(vec![("A", vec![1, 3]), ("B", vec![2, 0])], &["Đúng hạn", "Trễ hạn"]).to_svg();
+        let svg = chart(
+            vec![("A", vec![1, 3]), ("B", vec![2, 0])],
+            &["Đúng hạn", "Trễ hạn"],
+        )
+        .to_svg();
         let drawn = widths(&svg);
         // A: 1 and 3 (the full width 370), B: 2 only.
         assert_eq!(drawn.len(), 3);

@@ -206,7 +206,10 @@ mod tests {
     fn a_period_runs_from_local_midnight_to_local_midnight() {
         let p = period(PeriodKind::Month, Some(3));
         // Vietnam is UTC+7: local midnight of 1 March is 17:00 UTC on 29 February.
-        assert_eq!(p.start_utc(), day(2024, 2, 29).and_hms_opt(17, 0, 0).unwrap());
+        assert_eq!(
+            p.start_utc(),
+            day(2024, 2, 29).and_hms_opt(17, 0, 0).unwrap()
+        );
         assert_eq!(p.end_utc(), day(2024, 3, 31).and_hms_opt(17, 0, 0).unwrap());
     }
 

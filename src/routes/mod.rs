@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod commitments;
+pub mod dashboard;
 pub mod deadlines;
 pub mod delegate;
 pub mod forms;
@@ -14,6 +15,7 @@ pub mod monitoring;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
+pub mod reports;
 pub mod roles;
 pub mod second_factor;
 pub mod sessions;
@@ -113,6 +115,9 @@ routes! {
     // body's check-ins
     GET "/commitments/{id}" => commitments::show,
     POST "/commitments/{id}/checkins" => commitments::check_in,
+    // Reports (issue 11): coordinators see every body, a body's staff their own
+    GET "/dashboard" => dashboard::page,
+    GET "/reports/periodic" => reports::periodic,
     // Administrator and coordinator: the outbox
     GET "/outbox" => outbox::list,
     POST "/outbox/resend-failed" => outbox::resend_failed,

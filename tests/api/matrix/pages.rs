@@ -124,6 +124,9 @@ pub const PAGE_RULES: &[PageRule] = &[
     // report on a real one is tested in tests/api/follow_up.rs).
     page(GET,  "/commitments/{id}",                   ToLogin,  USERS,       Missing),
     page(POST, "/commitments/{id}/checkins",          ToLogin,  USERS,       Missing),
+    // Issue 11: the dashboard and the periodic report's form (tests/api/dashboard.rs).
+    page(GET,  "/dashboard",                          ToLogin,  FOLLOWERS,   Ok),
+    page(GET,  "/reports/periodic",                   ToLogin,  FOLLOWERS,   Ok),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),
