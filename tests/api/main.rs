@@ -8,6 +8,7 @@ mod authorization;
 mod calendar;
 mod clock;
 mod concurrency;
+mod dashboard;
 mod deadlines;
 mod demo;
 mod digests;
