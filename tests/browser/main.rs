@@ -22,6 +22,7 @@ mod smtp;
 mod browser;
 mod cast;
 mod clock;
+mod dashboard;
 mod deadlines;
 mod follow_up;
 mod journeys;
