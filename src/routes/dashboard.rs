@@ -13,7 +13,7 @@ use crate::db::conferences::Conference;
 use crate::db::fields::Field;
 use crate::db::stats::{self, StatsScope};
 use crate::domain::table::DisplayTable;
-use crate::domain::Role;
+use crate::domain::{BodyId, Role};
 use crate::error::AppError;
 use crate::reports::figures::figure_sections;
 use crate::reports::Names;
@@ -23,14 +23,10 @@ use crate::routes::AppState;
 /// Whose figures `current` may read: `None` for every body (coordinators),
 /// `Some(body)` for a body's staff. Anyone else gets the answer of a missing
 /// page. The one access check of the dashboard and the reports.
-pub fn report_scope(current: &CurrentUser) -> Result<Option<i32>, AppError> {
+pub fn report_scope(current: &CurrentUser) -> Result<Option<BodyId>, AppError> {
     match current.user.role() {
         Role::Coordinator => Ok(None),
-        Role::Drafter | Role::Approver => current
-            .user
-            .body()
-            .map(|b| Some(b.0))
-            .ok_or(AppError::Forbidden),
+        Role::Drafter | Role::Approver => current.user.body().map(Some).ok_or(AppError::Forbidden),
         Role::Delegate | Role::Admin => Err(AppError::Forbidden),
     }
 }
@@ -92,7 +88,7 @@ pub async fn page(
     current: CurrentUser,
     query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let body = report_scope(&current)?;
+    let body = report_scope(&current)?.map(|b| b.0);
     let lang = current.visit.lang;
     let conference = chosen_conference(&query.conference);
     let scope = StatsScope {

@@ -93,7 +93,7 @@ pub async fn periodic(
     current: CurrentUser,
     query: web::Query<PeriodicQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let body = report_scope(&current)?;
+    let body = report_scope(&current)?.map(|b| b.0);
     let lang = current.visit.lang;
     let mut form = query.into_inner();
     let today = local_date(now());

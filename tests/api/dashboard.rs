@@ -243,6 +243,17 @@ async fn the_dashboard_shows_the_hand_counted_figures_of_all_time() {
     assert!(body.contains("<title id=\"chart-satisfaction-title\">"));
     assert_eq!(data.ids.len(), 9);
     let _ = data.id('A');
+
+    // Another conference has none of these items.
+    let other = session.get("/dashboard?conference=99999").await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_rows(
+        &other.body,
+        &[
+            &["Kiến nghị tiếp nhận", "0"],
+            &["Đã trả lời (đã công bố)", "0"],
+        ],
+    );
 }
 
 #[tokio::test]
