@@ -156,3 +156,47 @@ pub fn open_table(items: &[ListedItem], names: &Names) -> Table {
         |item| vec![day(Some(item.submitted_at)), day(Some(item.deadline))],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Catalog, Lang};
+
+    #[test]
+    fn the_report_has_five_numbered_sections_and_sheet_names_a_workbook_accepts() {
+        let catalog = Catalog::load();
+        for lang in [Lang::Vi, Lang::En] {
+            let text = |key: &str| catalog.get(lang, key).to_owned();
+            let names = Names {
+                bodies: &[],
+                fields: &[],
+                lang,
+                text: &text,
+            };
+            let sections = periodic_sections(&Figures::default(), &ItemLists::default(), &names);
+            let numerals: Vec<&str> = sections
+                .iter()
+                .map(|s| s.heading.split('.').next().unwrap())
+                .collect();
+            assert_eq!(numerals, ["I", "II", "III", "IV", "V"]);
+            let tables = periodic_tables(&Figures::default(), &ItemLists::default(), &names);
+            assert_eq!(tables.len(), 11);
+            let mut sheets: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+            sheets.sort_unstable();
+            sheets.dedup();
+            assert_eq!(sheets.len(), 11, "one sheet name per table");
+            for table in &tables {
+                assert!(
+                    table.name.chars().count() <= 31
+                        && !table.name.contains(['[', ']', ':', '*', '?', '/', '\\']),
+                    "sheet name {:?}",
+                    table.name
+                );
+                assert!(!table.name.starts_with("dash_") && !table.name.starts_with("periodic_"));
+                for row in &table.rows {
+                    assert_eq!(row.len(), table.columns.len());
+                }
+            }
+        }
+    }
+}
