@@ -3,7 +3,11 @@
 //! sections; the Excel and CSV exports take [`periodic_tables`], one sheet or
 //! file per table, in the same order.
 
-use crate::db::stats::{Figures, ItemLists, ListedItem};
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use crate::db::stats::{self, Figures, ItemLists, ListedItem, StatsScope};
+use crate::db::DbConnection;
 use crate::domain::calendar::local_date;
 use crate::domain::table::{Cell, Table};
 
@@ -55,6 +59,19 @@ pub fn periodic_sections(figures: &Figures, lists: &ItemLists, names: &Names) ->
             tables: vec![open_table(&lists.open, names)],
         },
     ]
+}
+
+/// What the report is built from: the figures and the item lists of `scope`
+/// (give it a period), open and overdue judged at the period's end or `now`.
+pub fn load(
+    conn: &mut DbConnection,
+    scope: &StatsScope,
+    now: NaiveDateTime,
+) -> QueryResult<(Figures, ItemLists)> {
+    Ok((
+        stats::figures(conn, scope, now)?,
+        stats::item_lists(conn, scope, now)?,
+    ))
 }
 
 /// Every table of the report, section by section (for the exports).

@@ -12,12 +12,12 @@ use crate::auth::CurrentUser;
 use crate::db::bodies::Body;
 use crate::db::conferences::Conference;
 use crate::db::fields::Field;
-use crate::db::stats::{self, StatsScope};
+use crate::db::stats::StatsScope;
 use crate::domain::calendar::local_date;
 use crate::domain::period::{Period, PeriodKind, PeriodProblem};
 use crate::domain::table::DisplayTable;
 use crate::error::AppError;
-use crate::reports::periodic::periodic_sections;
+use crate::reports::periodic::{self, periodic_sections};
 use crate::reports::Names;
 use crate::routes::dashboard::{
     chosen_conference, conference_choices, report_scope, ConferenceChoice,
@@ -125,10 +125,9 @@ pub async fn periodic(
         body,
     };
     let at = now();
-    let (figures, lists, bodies, fields, conferences) = with_db(&state.pool, move |conn| {
+    let ((figures, lists), bodies, fields, conferences) = with_db(&state.pool, move |conn| {
         Ok((
-            stats::figures(conn, &scope, at)?,
-            stats::item_lists(conn, &scope, at)?,
+            periodic::load(conn, &scope, at)?,
             Body::all(conn)?,
             Field::all(conn)?,
             Conference::all(conn)?,
