@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod mail;
 pub mod render;
+pub mod reports;
 pub mod routes;
 pub mod scheduler;
 pub mod secrets;

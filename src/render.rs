@@ -91,16 +91,22 @@ fn vietnam_time(value: &Value) -> Option<chrono::DateTime<FixedOffset>> {
     Some(Utc.from_utc_datetime(&naive).with_timezone(&offset))
 }
 
-/// `{{ x | date }}`: a UTC timestamp as a Vietnamese date, `dd/mm/yyyy`.
-fn date_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+/// `{{ x | date }}`: a UTC timestamp as a Vietnamese date, `dd/mm/yyyy`;
+/// `date(format="%d")` takes another chrono format (the Party report's
+/// "ngày … tháng … năm …" line prints day, month and year apart).
+fn date_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let format = args
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or("%d/%m/%Y");
     if let Some(date) = value
         .as_str()
         .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     {
-        return Ok(Value::String(date.format("%d/%m/%Y").to_string()));
+        return Ok(Value::String(date.format(format).to_string()));
     }
     Ok(match vietnam_time(value) {
-        Some(time) => Value::String(time.format("%d/%m/%Y").to_string()),
+        Some(time) => Value::String(time.format(format).to_string()),
         None => value.clone(),
     })
 }

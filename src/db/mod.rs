@@ -24,6 +24,7 @@ pub mod schema;
 pub mod second_factors;
 pub mod seed;
 pub mod sessions;
+pub mod stats;
 mod stored;
 pub mod tasks;
 pub mod thematic;

@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod calendar;
+pub mod chart;
 pub mod contribution;
 pub mod credentials;
 pub mod csv;
@@ -15,6 +16,7 @@ pub mod item;
 pub mod lang;
 pub mod mail;
 pub mod names;
+pub mod period;
 pub mod permissions;
 pub mod reference;
 pub mod role;

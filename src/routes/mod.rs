@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod commitments;
 pub mod contributions;
+pub mod dashboard;
 pub mod deadlines;
 pub mod delegate;
 pub mod forms;
@@ -16,6 +17,7 @@ pub mod monitoring;
 pub mod outbox;
 pub mod pages;
 pub mod queues;
+pub mod reports;
 pub mod roles;
 pub mod second_factor;
 pub mod sessions;
@@ -127,6 +129,9 @@ routes! {
     POST "/items/{id}/contribution" => items::write_contribution,
     POST "/items/{id}/contribution/approve" => items::approve_contribution,
     POST "/items/{id}/contribution/return" => items::return_contribution,
+    // Reports (issue 11): coordinators see every body, a body's staff their own
+    GET "/dashboard" => dashboard::page,
+    GET "/reports/periodic" => reports::periodic,
     // Administrator and coordinator: the outbox
     GET "/outbox" => outbox::list,
     POST "/outbox/resend-failed" => outbox::resend_failed,

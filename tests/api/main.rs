@@ -9,6 +9,7 @@ mod calendar;
 mod clock;
 mod concurrency;
 mod contributions;
+mod dashboard;
 mod deadlines;
 mod demo;
 mod digests;

@@ -23,6 +23,7 @@ mod browser;
 mod cast;
 mod clock;
 mod contributions;
+mod dashboard;
 mod deadlines;
 mod exports;
 mod follow_up;

@@ -129,6 +129,9 @@ pub const PAGE_RULES: &[PageRule] = &[
     page(POST, "/commitments/{id}/checkins",          ToLogin,  USERS,       Missing),
     // Contributions (issue 10): a body's staff list the requests made to it.
     page(GET,  "/contributions",                      ToLogin,  STAFF,       Ok),
+    // Issue 11: the dashboard and the periodic report's form (tests/api/dashboard.rs).
+    page(GET,  "/dashboard",                          ToLogin,  FOLLOWERS,   Ok),
+    page(GET,  "/reports/periodic",                   ToLogin,  FOLLOWERS,   Ok),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),

@@ -1,0 +1,214 @@
+//! The periodic report (`GET /reports/periodic?period=…`): without a period, the
+//! form to choose one; with a valid one, the print-ready report in the layout of
+//! a Party report; with a wrong one, the form again with a message per field and
+//! what was typed. Who may see what is `dashboard::report_scope`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::CurrentUser;
+use crate::db::bodies::Body;
+use crate::db::conferences::Conference;
+use crate::db::fields::Field;
+use crate::db::stats::StatsScope;
+use crate::domain::calendar::local_date;
+use crate::domain::period::{Period, PeriodKind, PeriodProblem};
+use crate::domain::table::DisplayTable;
+use crate::error::AppError;
+use crate::reports::periodic::{self, periodic_sections};
+use crate::reports::Names;
+use crate::routes::dashboard::{
+    chosen_conference, conference_choices, report_scope, ConferenceChoice,
+};
+use crate::routes::forms::FormErrors;
+use crate::routes::pages::{now, typed_page, with_db};
+use crate::routes::AppState;
+
+/// The period form as typed (every field as text, so what was typed comes back).
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+pub struct PeriodicQuery {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    conference: String,
+    /// Set by the report's "back" link: show the form with these values.
+    #[serde(default, skip_serializing)]
+    edit: String,
+}
+
+/// The template variables of the period form.
+#[derive(Debug, Serialize)]
+struct FormPage {
+    form: PeriodicQuery,
+    errors: FormErrors,
+    kinds: Vec<&'static str>,
+    months: Vec<u32>,
+    conferences: Vec<ConferenceChoice>,
+}
+
+/// One numbered section of the printed report.
+#[derive(Debug, Serialize)]
+struct SectionView {
+    heading: String,
+    tables: Vec<DisplayTable>,
+}
+
+/// The template variables of the report.
+#[derive(Debug, Serialize)]
+struct ReportPage {
+    report_title: String,
+    report_period: String,
+    issued_on: NaiveDate,
+    back_url: String,
+    sections: Vec<SectionView>,
+}
+
+/// The period the form asks for, or the messages of its wrong fields.
+fn period_of(form: &PeriodicQuery) -> Result<Period, (&'static str, &'static str)> {
+    let kind = PeriodKind::parse(form.period.trim()).ok_or(("period", "periodic_error_period"))?;
+    let year = form.year.trim().parse().ok();
+    let month = form.month.trim().parse().ok();
+    Period::of(kind, year, month, &form.from, &form.to).map_err(|problem| match problem {
+        PeriodProblem::Year => ("year", "periodic_error_year"),
+        PeriodProblem::Month => ("month", "periodic_error_month"),
+        PeriodProblem::From => ("from", "periodic_error_date"),
+        PeriodProblem::To => ("to", "periodic_error_date"),
+        PeriodProblem::ToBeforeFrom => ("to", "periodic_error_order"),
+    })
+}
+
+/// `GET /reports/periodic`.
+pub async fn periodic(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    query: web::Query<PeriodicQuery>,
+) -> Result<HttpResponse, AppError> {
+    let body = report_scope(&current)?.map(|b| b.0);
+    let lang = current.visit.lang;
+    let mut form = query.into_inner();
+    let today = local_date(now());
+    if form.period.is_empty() {
+        return form_page(
+            &state,
+            &current,
+            default_form(form, today),
+            FormErrors::default(),
+        )
+        .await;
+    }
+    if !form.edit.is_empty() {
+        return form_page(&state, &current, form, FormErrors::default()).await;
+    }
+    let period = match period_of(&form) {
+        Ok(period) => period,
+        Err((field, key)) => {
+            let mut errors = FormErrors::default();
+            errors.add(field, state.renderer.catalog(), lang, key);
+            return form_page(&state, &current, form, errors).await;
+        }
+    };
+    let conference = chosen_conference(&form.conference);
+    form.conference = conference.map(|c| c.to_string()).unwrap_or_default();
+    let scope = StatsScope {
+        conference,
+        period: Some(period),
+        body,
+    };
+    let at = now();
+    let ((figures, lists), bodies, fields, conferences) = with_db(&state.pool, move |conn| {
+        Ok((
+            periodic::load(conn, &scope, at)?,
+            Body::all(conn)?,
+            Field::all(conn)?,
+            Conference::all(conn)?,
+        ))
+    })
+    .await?;
+    let text = |key: &str| state.renderer.text(lang, key);
+    let names = Names {
+        bodies: &bodies,
+        fields: &fields,
+        lang,
+        text: &text,
+    };
+    let sections = periodic_sections(&figures, &lists, &names)
+        .into_iter()
+        .map(|section| SectionView {
+            heading: section.heading,
+            tables: section.tables.iter().map(|t| t.display()).collect(),
+        })
+        .collect();
+    let mut report_title = text("periodic_report_title");
+    if let Some(c) = conferences.iter().find(|c| Some(c.id) == conference) {
+        report_title = format!("{report_title} — {}", c.name);
+    }
+    if let Some(id) = body {
+        report_title = format!("{report_title} — {}", names.body(Some(id)));
+    }
+    let report_period = text("periodic_period_line")
+        .replace("{from}", &period.from.format("%d/%m/%Y").to_string())
+        .replace("{to}", &period.to.format("%d/%m/%Y").to_string());
+    let back = serde_urlencoded::to_string(&form).unwrap_or_default();
+    let context = ReportPage {
+        report_title,
+        report_period,
+        issued_on: today,
+        back_url: format!("/reports/periodic?{back}&edit=1"),
+        sections,
+    };
+    typed_page(
+        &state,
+        &current.visit,
+        "reports/periodic.html",
+        &context,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The form filled with this month when nothing was chosen yet.
+fn default_form(mut form: PeriodicQuery, today: NaiveDate) -> PeriodicQuery {
+    form.period = PeriodKind::Month.as_str().to_owned();
+    if form.year.is_empty() {
+        form.year = today.year().to_string();
+    }
+    if form.month.is_empty() {
+        form.month = today.month().to_string();
+    }
+    form
+}
+
+async fn form_page(
+    state: &AppState,
+    current: &CurrentUser,
+    form: PeriodicQuery,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let conferences = with_db(&state.pool, |conn| Ok(Conference::all(conn)?)).await?;
+    let status = errors.status();
+    let context = FormPage {
+        conferences: conference_choices(&conferences, chosen_conference(&form.conference)),
+        form,
+        errors,
+        kinds: PeriodKind::ALL.map(PeriodKind::as_str).to_vec(),
+        months: (1..=12).collect(),
+    };
+    typed_page(
+        state,
+        &current.visit,
+        "reports/periodic_form.html",
+        &context,
+        status,
+    )
+    .await
+}
