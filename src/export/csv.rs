@@ -49,6 +49,23 @@ pub fn table(table: &Table) -> String {
     file
 }
 
+/// Several tables in one file (a report's sections): the BOM once, then each
+/// table's title on a line of its own, its header and rows, and an empty line.
+/// A spreadsheet opens it as one sheet with the tables one under another.
+pub fn tables(tables: &[Table]) -> String {
+    let mut file = String::from(BOM);
+    for table in tables {
+        push_field(&mut file, &neutralise(&table.title));
+        file.push_str("\r\n");
+        file.push_str(&header(&table.columns));
+        for cells in &table.rows {
+            file.push_str(&row(cells));
+        }
+        file.push_str("\r\n");
+    }
+    file
+}
+
 /// The text a cell is written as: dates as dd/mm/yyyy (as the printed report
 /// shows them), numbers as digits with a point, text neutralised. Numbers are
 /// never neutralised: `-3` is a number, not a formula.
@@ -87,6 +104,20 @@ fn push_field(line: &mut String, text: &str) {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn a_report_of_several_tables_has_one_bom_and_each_title_above_its_table() {
+        let mut figures = Table::new("Số liệu", "I. Số liệu chung", &[("Chỉ tiêu", 20.0), ("Số", 6.0)]);
+        figures.push(vec![Cell::Text("Tiếp nhận".into()), Cell::Int(9)]);
+        let mut open = Table::new("Còn mở", "=Còn mở", &[("Số hiệu", 12.0)]);
+        open.push(vec![Cell::Text("KN-2023-7".into())]);
+        let file = tables(&[figures, open]);
+        assert_eq!(file.matches(BOM).count(), 1);
+        assert_eq!(
+            file,
+            "\u{feff}I. Số liệu chung\r\nChỉ tiêu,Số\r\nTiếp nhận,9\r\n\r\n'=Còn mở\r\nSố hiệu\r\nKN-2023-7\r\n\r\n"
+        );
+    }
 
     #[test]
     fn a_file_starts_with_the_bom_and_ends_lines_with_crlf() {

@@ -17,7 +17,9 @@ use crate::domain::calendar::local_date;
 use crate::domain::period::{Period, PeriodKind, PeriodProblem};
 use crate::domain::table::DisplayTable;
 use crate::error::AppError;
-use crate::reports::periodic::{self, periodic_sections};
+use crate::export::http::download;
+use crate::export::{csv, xlsx, Format};
+use crate::reports::periodic::{self, periodic_sections, periodic_tables};
 use crate::reports::Names;
 use crate::routes::dashboard::{
     chosen_conference, conference_choices, report_scope, ConferenceChoice,
@@ -41,6 +43,9 @@ pub struct PeriodicQuery {
     to: String,
     #[serde(default)]
     conference: String,
+    /// `xlsx` or `csv`: the report as a file instead of a page.
+    #[serde(default, skip_serializing)]
+    format: String,
     /// Set by the report's "back" link: show the form with these values.
     #[serde(default, skip_serializing)]
     edit: String,
@@ -70,6 +75,8 @@ struct ReportPage {
     report_period: String,
     issued_on: NaiveDate,
     back_url: String,
+    /// The query of this report, for its Excel and CSV links.
+    export_query: String,
     sections: Vec<SectionView>,
 }
 
@@ -141,6 +148,25 @@ pub async fn periodic(
         lang,
         text: &text,
     };
+    if let Some(format) = Format::parse(&form.format) {
+        // The same tables as the page, so the file and the print say the same.
+        let tables = periodic_tables(&figures, &lists, &names);
+        let stem = format!(
+            "{} {}-{}",
+            text("periodic_file_name"),
+            period.from.format("%Y-%m-%d"),
+            period.to.format("%Y-%m-%d")
+        );
+        return Ok(match format {
+            Format::Xlsx => {
+                let bytes = xlsx::workbook(&tables).map_err(|error| {
+                    AppError::Unexpected(format!("writing the workbook: {error}"))
+                })?;
+                download(Format::Xlsx, &stem).body(bytes)
+            }
+            Format::Csv => download(Format::Csv, &stem).body(csv::tables(&tables)),
+        });
+    }
     let sections = periodic_sections(&figures, &lists, &names)
         .into_iter()
         .map(|section| SectionView {
@@ -164,6 +190,7 @@ pub async fn periodic(
         report_period,
         issued_on: today,
         back_url: format!("/reports/periodic?{back}&edit=1"),
+        export_query: back,
         sections,
     };
     typed_page(

@@ -9,6 +9,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tera::Context;
 
+use super::dashboard::report_scope;
 use super::forms::FormErrors;
 use super::pages::{now, typed_page, with_db, NavCounts};
 use super::AppState;
@@ -21,7 +22,7 @@ use crate::db::thematic::{self, shared_themes, ThematicData};
 use crate::domain::calendar::{local_date, to_local};
 use crate::domain::table::{Cell, DisplayTable, Table};
 use crate::domain::text::{char_len, fold_for_search, normalize};
-use crate::domain::{BodyId, ConferenceId, FieldId, Lang, Role};
+use crate::domain::{ConferenceId, FieldId, Lang};
 use crate::error::AppError;
 use crate::export::http::download;
 use crate::export::{csv, xlsx, Format};
@@ -30,19 +31,6 @@ use crate::export::{csv, xlsx, Format};
 const SEARCH_MAX: usize = 200;
 /// Recurring themes listed at most.
 const THEMES_MAX: usize = 20;
-
-/// Who may read thematic reports, and over which items: coordinators over all
-/// (None), a body's drafters and approvers over their body's items; delegates
-/// and anyone else are refused. (The lead unifies this with the dashboard's
-/// when the leadership role lands.)
-pub fn report_scope(current: &CurrentUser) -> Result<Option<BodyId>, AppError> {
-    let actor = current.actor();
-    match (actor.role, actor.body) {
-        (Role::Coordinator, _) => Ok(None),
-        (Role::Drafter | Role::Approver, Some(body)) => Ok(Some(body)),
-        _ => Err(AppError::Forbidden),
-    }
-}
 
 /// The query string, as typed.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]

@@ -496,3 +496,41 @@ async fn a_bodys_drafter_sees_only_their_bodys_figures_and_a_delegate_is_refused
     let admin = app.login(&admin).await;
     assert_eq!(admin.get("/dashboard").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_periodic_report_downloads_as_a_workbook_and_a_csv_with_the_same_figures() {
+    use calamine::{Data, Reader};
+    let app = spawn_app().await;
+    let coordinator = app.add_user(Role::Coordinator, Some("DUK"));
+    let data = arrange(&app, &coordinator).await;
+    let session = app.login(&coordinator).await;
+    let query = "/reports/periodic?period=q1&year=2024&conference=";
+    let page = session.get(query).await;
+    assert!(page.body.contains("format=xlsx"), "the page links its workbook");
+    assert!(page.body.contains("format=csv"), "and its CSV");
+
+    let (mut book, _) =
+        crate::exports::workbook_of(&session, &format!("{query}&format=xlsx")).await;
+    let sheets = book.sheet_names();
+    assert!(sheets.len() >= 5, "a sheet per table: {sheets:?}");
+    let first = book.worksheet_range(&sheets[0]).unwrap();
+    let received = first
+        .rows()
+        .find(|row| row[0] == Data::String("Kiến nghị tiếp nhận".into()))
+        .expect("the received row");
+    // Seven received in Q1 (see the table at the top), as a number, not text.
+    assert_eq!(received[1], Data::Float(7.0));
+    // The open items' sheet lists H (in time on 31/03) by its reference.
+    let has_h = sheets.iter().any(|name| {
+        book.worksheet_range(name)
+            .unwrap()
+            .rows()
+            .any(|row| row.iter().any(|c| c == &Data::String(data.reference('H').to_string())))
+    });
+    assert!(has_h, "item H is in a list sheet");
+
+    let csv = crate::exports::csv_of(&session, &format!("{query}&format=csv")).await;
+    assert!(csv.starts_with("Số liệu chung\r\n"), "the first table's title first");
+    assert!(csv.contains("Kiến nghị tiếp nhận,7\r\n"));
+    assert!(csv.contains(&data.reference('H')));
+}
