@@ -392,6 +392,23 @@ diesel::joinable!(commitment_checkins -> commitments (commitment_id));
 diesel::joinable!(commitment_checkins -> users (author_id));
 diesel::joinable!(inspections -> commitments (commitment_id));
 
+// A commitment's corrections and escalations (2026-12-02-000911_commitment_history).
+diesel::table! {
+    commitment_events (id) {
+        id -> Integer,
+        commitment_id -> Integer,
+        kind -> Text,
+        actor_id -> Nullable<Integer>,
+        previous_due_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(commitment_events -> commitments (commitment_id));
+diesel::joinable!(commitment_events -> users (actor_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
     fields,
@@ -419,4 +436,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     commitment_bodies,
     commitment_checkins,
     inspections,
+    commitment_events,
 );

@@ -59,11 +59,18 @@ pub enum EventKind {
     CommitmentCheckedIn,
     /// The delegate rated the result (not the answer) once the item was resolved.
     ResultRated,
+    /// A commitment's terms were corrected (its due date, with the reason, after
+    /// publication).
+    CommitmentChanged,
+    /// An overdue commitment of the item was escalated to its owning body's head.
+    CommitmentEscalatedToHead,
+    /// An overdue commitment of the item was escalated to the coordinators.
+    CommitmentEscalatedToCoordinators,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 31] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -92,6 +99,9 @@ impl EventKind {
         EventKind::EscalatedToCoordinators,
         EventKind::CommitmentCheckedIn,
         EventKind::ResultRated,
+        EventKind::CommitmentChanged,
+        EventKind::CommitmentEscalatedToHead,
+        EventKind::CommitmentEscalatedToCoordinators,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -125,6 +135,9 @@ impl EventKind {
             EventKind::EscalatedToCoordinators => "escalated_to_coordinators",
             EventKind::CommitmentCheckedIn => "commitment_checked_in",
             EventKind::ResultRated => "result_rated",
+            EventKind::CommitmentChanged => "commitment_changed",
+            EventKind::CommitmentEscalatedToHead => "commitment_escalated_to_head",
+            EventKind::CommitmentEscalatedToCoordinators => "commitment_escalated_to_coordinators",
         }
     }
 
@@ -144,6 +157,8 @@ impl EventKind {
                 | EventKind::SatisfactionGiven
                 | EventKind::CommitmentCheckedIn
                 | EventKind::ResultRated
+                // The delegate follows the promised dates, not who is chased.
+                | EventKind::CommitmentChanged
                 | EventKind::AnswerEmailed
                 | EventKind::SatisfactionReplied
                 // The delegate is the one asked, and is told when the date moves;

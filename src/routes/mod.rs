@@ -113,6 +113,8 @@ routes! {
     // body's check-ins
     GET "/commitments/{id}" => commitments::show,
     POST "/commitments/{id}/checkins" => commitments::check_in,
+    GET "/commitments/{id}/edit" => commitments::edit_form,
+    POST "/commitments/{id}/edit" => commitments::edit,
     // Administrator and coordinator: the outbox
     GET "/outbox" => outbox::list,
     POST "/outbox/resend-failed" => outbox::resend_failed,

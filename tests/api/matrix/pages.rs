@@ -124,6 +124,8 @@ pub const PAGE_RULES: &[PageRule] = &[
     // report on a real one is tested in tests/api/follow_up.rs).
     page(GET,  "/commitments/{id}",                   ToLogin,  USERS,       Missing),
     page(POST, "/commitments/{id}/checkins",          ToLogin,  USERS,       Missing),
+    page(GET,  "/commitments/{id}/edit",              ToLogin,  USERS,       Missing),
+    page(POST, "/commitments/{id}/edit",              ToLogin,  USERS,       Missing),
     page(GET,  "/outbox",                             ToLogin,  OVERSEERS,   Ok),
     page(POST, "/outbox/resend-failed",               ToLogin,  OVERSEERS,   Redirect),
     page(POST, "/outbox/{id}/resend",                 ToLogin,  OVERSEERS,   Conflict),
