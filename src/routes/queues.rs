@@ -18,7 +18,7 @@ use crate::domain::follow_up::{Outcome, Resolution};
 use crate::domain::text::fold_for_search;
 use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
-use crate::routes::roles::{Approver, Coordinator, Delegate, Staff};
+use crate::routes::roles::{Approver, Coordinator, Delegate, Reader, Staff};
 use crate::routes::AppState;
 
 /// Rows per page.
@@ -362,7 +362,7 @@ list_route!(
     /// `GET /triage`.
     triage => ListKind::Triage, Coordinator,
     /// `GET /items`.
-    all => ListKind::All, Coordinator,
+    all => ListKind::All, Reader,
     /// `GET /publish`.
     to_publish => ListKind::Publish, Coordinator,
 );

@@ -74,7 +74,7 @@ fn visible(
     commitment: &Commitment,
 ) -> Result<bool, StoreError> {
     match actor.role {
-        Role::Coordinator => return Ok(true),
+        Role::Coordinator | Role::Leadership => return Ok(true),
         Role::Admin => return Ok(false),
         Role::Drafter | Role::Approver => {
             if let Some(body) = actor.body {
