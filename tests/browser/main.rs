@@ -25,6 +25,7 @@ mod clock;
 mod deadlines;
 mod follow_up;
 mod journeys;
+mod leadership;
 mod outcomes;
 mod phone;
 mod print;
