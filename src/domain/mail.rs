@@ -54,6 +54,8 @@ pub enum MailEvent {
     CommitmentBlocked,
     /// Delegate: every commitment is done; the item is resolved.
     ItemResolved,
+    /// Delegate: a coordinator moved a commitment's due date (with the reason).
+    CommitmentChanged,
     /// A new user: set your password.
     Invitation,
     /// Forgot password: a reset link.
@@ -68,7 +70,7 @@ pub enum MailEvent {
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 28] = [
+    pub const ALL: [MailEvent; 29] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
@@ -92,6 +94,7 @@ impl MailEvent {
         MailEvent::CommitmentDone,
         MailEvent::CommitmentBlocked,
         MailEvent::ItemResolved,
+        MailEvent::CommitmentChanged,
         MailEvent::Invitation,
         MailEvent::PasswordReset,
         MailEvent::PasswordChanged,
@@ -125,6 +128,7 @@ impl MailEvent {
             MailEvent::CommitmentDone => "commitment_done",
             MailEvent::CommitmentBlocked => "commitment_blocked",
             MailEvent::ItemResolved => "item_resolved",
+            MailEvent::CommitmentChanged => "commitment_changed",
             MailEvent::Invitation => "invitation",
             MailEvent::PasswordReset => "password_reset",
             MailEvent::PasswordChanged => "password_changed",

@@ -849,6 +849,15 @@ async fn after_publication_only_a_coordinator_corrects_a_commitment_with_a_reaso
     assert!(history.contains("05/03/2030"), "{history}");
     assert!(history.contains("Chờ Trung ương ban hành quy định mới."));
 
+    // The date moved, so the delegate is mailed it.
+    assert_eq!(scene.queued(MailEvent::CommitmentChanged), 1);
+    let mails = scene
+        .delegate_mails(
+            "Hạn hoàn thành cam kết trong trả lời kiến nghị đã thay đổi",
+            1,
+        )
+        .await;
+    assert_eq!(mails.len(), 1);
     // A form opened before that change is refused: nobody overwrites unseen work.
     let stale = scene.coordinator_session.post(&path, &form).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::access::load_for;
-use super::notices::notify_with;
+use super::notices::{delegate_of, notify_with};
 use crate::db::bodies::Body;
 use crate::db::commitments::{Commitment, CommitmentEventKind, NewCommitment, NewCommitmentEvent};
 use crate::db::deadlines::calendar_around;
@@ -317,10 +317,59 @@ pub fn edit_commitment(
                 NewEvent::new(item_id, actor.user, EventKind::CommitmentChanged, now)
                     .comment(&summary)
                     .insert(conn)?;
+                if due_at != commitment.due_at {
+                    tell_delegates_of_new_date(
+                        conn,
+                        item_id,
+                        &changes.plan.description,
+                        commitment.due_at,
+                        due_at,
+                        &changes.reason,
+                        id,
+                        now,
+                    )?;
+                }
             }
         }
         Ok(mode)
     })
+}
+
+/// Mails the delegates the answer serves (its own and those of items merged into
+/// it) that a commitment's due date moved, with the reason.
+#[allow(clippy::too_many_arguments)]
+fn tell_delegates_of_new_date(
+    conn: &mut DbConnection,
+    item: ItemId,
+    description: &str,
+    previous: Option<NaiveDateTime>,
+    due_at: Option<NaiveDateTime>,
+    reason: &str,
+    commitment: i32,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let payload = serde_json::json!({
+        "description": description,
+        "previous": previous,
+        "due_at": due_at,
+        "note": reason,
+        "commitment_id": commitment,
+    });
+    let answered = Item::find(conn, item)?.ok_or(StoreError::NotFound)?;
+    let mut targets = vec![answered];
+    targets.extend(Item::merged_into(conn, item)?);
+    for target in &targets {
+        let delegate = delegate_of(conn, target)?;
+        notify_with(
+            conn,
+            MailEvent::CommitmentChanged,
+            target.item_id(),
+            &delegate,
+            payload.clone(),
+            now,
+        )?;
+    }
+    Ok(())
 }
 
 /// The timeline's words for a correction: what, the due date before and after
