@@ -21,7 +21,8 @@ pub struct NewAccount {
     pub email: String,
     /// Full name.
     pub name: String,
-    /// The role's name (`delegate`, `drafter`, `approver`, `coordinator`, `admin`).
+    /// The role's name (`delegate`, `drafter`, `approver`, `coordinator`, `admin`,
+    /// `leadership`).
     pub role: String,
     /// The body's code, for staff roles.
     pub body: Option<String>,

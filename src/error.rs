@@ -73,6 +73,7 @@ pub fn conflict_key(kind: ConflictKind) -> &'static str {
         ConflictKind::NoCommitment => "error_no_commitment",
         ConflictKind::CommitmentsNotAllowed => "error_commitments_not_allowed",
         ConflictKind::CommitmentGone => "error_commitment_gone",
+        ConflictKind::StaleForm => "error_stale_form",
     }
 }
 

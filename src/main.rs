@@ -61,7 +61,7 @@ enum UserCommand {
         /// Full name.
         #[arg(long)]
         name: String,
-        /// delegate, drafter, approver, coordinator or admin.
+        /// delegate, drafter, approver, coordinator, admin or leadership.
         #[arg(long, default_value = "admin")]
         role: String,
         /// Body code for staff roles, such as TCTU or DUK.

@@ -35,7 +35,7 @@ const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 /// has said so. Delegates never (they file proposals and see only their own).
 pub fn is_required(role: Role, drafters_required: bool) -> bool {
     match role {
-        Role::Admin | Role::Coordinator | Role::Approver => true,
+        Role::Admin | Role::Coordinator | Role::Approver | Role::Leadership => true,
         Role::Drafter => drafters_required,
         Role::Delegate => false,
     }

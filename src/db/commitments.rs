@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::bodies::Body;
 use super::conferences::Conference;
 use super::deadlines::calendar_around;
-use super::schema::{commitment_bodies, commitment_checkins, commitments, users};
+use super::schema::{
+    commitment_bodies, commitment_checkins, commitment_events, commitments, users,
+};
 use super::DbConnection;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadlines::{due_soon_from, DeadlinePolicy, Urgency};
@@ -276,5 +278,113 @@ impl CommitmentLine {
                 }
             })
             .collect())
+    }
+}
+
+/// What a row of a commitment's own history records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentEventKind {
+    /// Its terms were corrected.
+    Changed,
+    /// Overdue, escalated to the owning body's head.
+    EscalatedToHead,
+    /// Overdue, escalated to the coordinators.
+    EscalatedToCoordinators,
+}
+
+impl CommitmentEventKind {
+    /// The stored name (the table's CHECK lists the same three).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitmentEventKind::Changed => "changed",
+            CommitmentEventKind::EscalatedToHead => "escalated_to_head",
+            CommitmentEventKind::EscalatedToCoordinators => "escalated_to_coordinators",
+        }
+    }
+}
+
+/// One step of a commitment's history besides its check-ins: a correction or an
+/// escalation, with who made it (None for the daily digest).
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct CommitmentEvent {
+    /// Row id.
+    pub id: i32,
+    /// Stored kind name (`changed`, `escalated_to_head`, `escalated_to_coordinators`).
+    pub kind: String,
+    /// The due instant before a correction.
+    pub previous_due_at: Option<NaiveDateTime>,
+    /// The due instant after a correction, or the one overdue at an escalation.
+    pub due_at: Option<NaiveDateTime>,
+    /// The reason given, or what changed.
+    pub comment: String,
+    /// When.
+    pub created_at: NaiveDateTime,
+    /// Who, if a person.
+    pub actor_name: Option<String>,
+}
+
+/// A history step to store.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = commitment_events)]
+pub struct NewCommitmentEvent {
+    /// The commitment.
+    pub commitment_id: i32,
+    /// Stored kind name.
+    pub kind: &'static str,
+    /// Who, None for the digest.
+    pub actor_id: Option<i32>,
+    /// Due before.
+    pub previous_due_at: Option<NaiveDateTime>,
+    /// Due after (or the one overdue).
+    pub due_at: Option<NaiveDateTime>,
+    /// Reason or summary.
+    pub comment: String,
+    /// When.
+    pub created_at: NaiveDateTime,
+}
+
+impl NewCommitmentEvent {
+    /// Stores the step.
+    pub fn insert(&self, conn: &mut DbConnection) -> QueryResult<usize> {
+        diesel::insert_into(commitment_events::table)
+            .values(self)
+            .execute(conn)
+    }
+}
+
+impl CommitmentEvent {
+    /// The history of commitment `id`, oldest first.
+    pub fn of_commitment(conn: &mut DbConnection, id: i32) -> QueryResult<Vec<CommitmentEvent>> {
+        commitment_events::table
+            .left_join(users::table)
+            .filter(commitment_events::commitment_id.eq(id))
+            .order(commitment_events::id)
+            .select((
+                commitment_events::id,
+                commitment_events::kind,
+                commitment_events::previous_due_at,
+                commitment_events::due_at,
+                commitment_events::comment,
+                commitment_events::created_at,
+                users::full_name.nullable(),
+            ))
+            .load(conn)
+    }
+
+    /// Whether commitment `id` was already escalated as `kind` while due at `due_at`.
+    pub fn escalated(
+        conn: &mut DbConnection,
+        id: i32,
+        kind: CommitmentEventKind,
+        due_at: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let rows: i64 = commitment_events::table
+            .filter(commitment_events::commitment_id.eq(id))
+            .filter(commitment_events::kind.eq(kind.as_str()))
+            .filter(commitment_events::due_at.eq(due_at))
+            .count()
+            .get_result(conn)?;
+        Ok(rows > 0)
     }
 }

@@ -13,7 +13,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
-use super::commitments::{self, Commitment};
+use super::commitments::{
+    self, Commitment, CommitmentEvent, CommitmentEventKind, NewCommitmentEvent,
+};
 use super::conferences::Conference;
 use super::contribution_digest::{self, ContributionDigestLine};
 use super::deadlines::calendar_around;
@@ -343,6 +345,59 @@ fn record_escalations(
     Ok(())
 }
 
+/// Records, the first time an overdue commitment due at `due` is escalated for
+/// `reason`, a step in its own history and, for a commitment of an item, on the
+/// item's timeline. Once per level and due date: a corrected due date that runs
+/// late again is escalated again. Written in its own small transaction (the
+/// commitment's lines ride with several people's digests); the unique index on
+/// the history settles two instances running the digest at once.
+fn record_commitment_escalation(
+    conn: &mut DbConnection,
+    commitment: &Commitment,
+    due: NaiveDateTime,
+    reason: Reason,
+    now: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let (kind, item_kind) = match reason {
+        Reason::Holder => return Ok(()),
+        Reason::Head => (
+            CommitmentEventKind::EscalatedToHead,
+            EventKind::CommitmentEscalatedToHead,
+        ),
+        Reason::Coordinators => (
+            CommitmentEventKind::EscalatedToCoordinators,
+            EventKind::CommitmentEscalatedToCoordinators,
+        ),
+    };
+    if CommitmentEvent::escalated(conn, commitment.id, kind, due)? {
+        return Ok(());
+    }
+    let written = write_transaction(conn, |conn| {
+        NewCommitmentEvent {
+            commitment_id: commitment.id,
+            kind: kind.as_str(),
+            actor_id: None,
+            previous_due_at: None,
+            due_at: Some(due),
+            comment: String::new(),
+            created_at: now,
+        }
+        .insert(conn)?;
+        if let Some(item) = commitment.item_id {
+            NewEvent::system(ItemId(item), item_kind, now)
+                .bodies(None, Some(commitment.owner_body_id))
+                .comment(&commitment.description)
+                .insert(conn)?;
+        }
+        Ok::<(), diesel::result::Error>(())
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(error) if is_unique_violation(&error) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// The people each audience means, looked up once per run.
 #[derive(Default)]
 struct Audiences {
@@ -460,7 +515,11 @@ fn gather_commitments(
             None => None,
         };
         for (audience, reason) in commitment_audiences(urgency, policy.level(days)) {
-            for user in audiences.people(conn, audience, Some(commitment.owner_body_id))? {
+            let people = audiences.people(conn, audience, Some(commitment.owner_body_id))?;
+            if !people.is_empty() {
+                record_commitment_escalation(conn, &commitment, due, reason, now)?;
+            }
+            for user in people {
                 lines.push((
                     user,
                     CommitmentDigestLine {

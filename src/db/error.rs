@@ -64,6 +64,10 @@ pub enum ConflictKind {
     /// The commitment was removed already.
     #[error("the commitment is gone")]
     CommitmentGone,
+    /// The form was filled in from an older version of the record (someone saved
+    /// a change since): optimistic locking.
+    #[error("the record changed since the form was opened")]
+    StaleForm,
 }
 
 /// The storage ring's error: what went wrong, with no HTTP in it.

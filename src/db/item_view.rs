@@ -196,14 +196,25 @@ pub fn load_view(
         .map(|b| (b.id, b.name(lang).to_owned()))
         .collect();
     let clock = workflow::clock_view(conn, actor, &item, now)?;
+    // A merged item is followed and resolved with the item whose answer serves it
+    // (issue 10): its delegate sees that item's commitments and rates its result.
+    let answering = workflow::answering_item(conn, &item)?;
+    let mut item = item;
+    if item.merged_into_id.is_some() {
+        item.published_at = answering.published_at;
+        item.resolved_at = answering.resolved_at;
+        can.rate = relation.owner
+            && actor.may(Operation::Rate, relation)
+            && answering.status().is_answered();
+    }
     // The delegate learns of the commitments with the answer, not while drafted.
-    let commitments = if !staff_view && !status.is_answered() {
+    let commitments = if !staff_view && !answering.status().is_answered() {
         Vec::new()
     } else {
         CommitmentLine::of_item(
             conn,
-            id,
-            crate::domain::ConferenceId(item.conference_id),
+            answering.item_id(),
+            crate::domain::ConferenceId(answering.conference_id),
             lang,
             now,
         )?

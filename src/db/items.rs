@@ -273,7 +273,7 @@ impl Scope {
         match (actor.role, actor.body) {
             (Role::Delegate, _) => Scope::Delegate(actor.user),
             (Role::Drafter | Role::Approver, Some(body)) => Scope::Body(body),
-            (Role::Coordinator, _) => Scope::Everything,
+            (Role::Coordinator | Role::Leadership, _) => Scope::Everything,
             _ => Scope::Nothing,
         }
     }

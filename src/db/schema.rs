@@ -415,6 +415,23 @@ diesel::joinable!(inspections -> commitments (commitment_id));
 diesel::joinable!(contributions -> items (item_id));
 diesel::joinable!(contributions -> bodies (body_id));
 
+// A commitment's corrections and escalations (2026-12-02-000911_commitment_history).
+diesel::table! {
+    commitment_events (id) {
+        id -> Integer,
+        commitment_id -> Integer,
+        kind -> Text,
+        actor_id -> Nullable<Integer>,
+        previous_due_at -> Nullable<Timestamp>,
+        due_at -> Nullable<Timestamp>,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(commitment_events -> commitments (commitment_id));
+diesel::joinable!(commitment_events -> users (actor_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     bodies,
     fields,
@@ -443,4 +460,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     commitment_checkins,
     inspections,
     contributions,
+    commitment_events,
 );

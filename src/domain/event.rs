@@ -69,11 +69,18 @@ pub enum EventKind {
     ContributionReturned,
     /// The lead body withdrew its request for a contribution.
     ContributionWithdrawn,
+    /// A commitment's terms were corrected (its due date, with the reason, after
+    /// publication).
+    CommitmentChanged,
+    /// An overdue commitment of the item was escalated to its owning body's head.
+    CommitmentEscalatedToHead,
+    /// An overdue commitment of the item was escalated to the coordinators.
+    CommitmentEscalatedToCoordinators,
 }
 
 impl EventKind {
     /// Every kind of step.
-    pub const ALL: [EventKind; 33] = [
+    pub const ALL: [EventKind; 36] = [
         EventKind::Submitted,
         EventKind::Routed,
         EventKind::Rerouted,
@@ -107,6 +114,9 @@ impl EventKind {
         EventKind::ContributionApproved,
         EventKind::ContributionReturned,
         EventKind::ContributionWithdrawn,
+        EventKind::CommitmentChanged,
+        EventKind::CommitmentEscalatedToHead,
+        EventKind::CommitmentEscalatedToCoordinators,
     ];
 
     /// The stable name stored in the database and the locale key suffix.
@@ -145,6 +155,9 @@ impl EventKind {
             EventKind::ContributionApproved => "contribution_approved",
             EventKind::ContributionReturned => "contribution_returned",
             EventKind::ContributionWithdrawn => "contribution_withdrawn",
+            EventKind::CommitmentChanged => "commitment_changed",
+            EventKind::CommitmentEscalatedToHead => "commitment_escalated_to_head",
+            EventKind::CommitmentEscalatedToCoordinators => "commitment_escalated_to_coordinators",
         }
     }
 
@@ -164,6 +177,8 @@ impl EventKind {
                 | EventKind::SatisfactionGiven
                 | EventKind::CommitmentCheckedIn
                 | EventKind::ResultRated
+                // The delegate follows the promised dates, not who is chased.
+                | EventKind::CommitmentChanged
                 | EventKind::AnswerEmailed
                 | EventKind::SatisfactionReplied
                 // The delegate is the one asked, and is told when the date moves;

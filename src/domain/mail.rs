@@ -58,6 +58,8 @@ pub enum MailEvent {
     ContributionRequested,
     /// Lead body staff: an asked body's contribution was approved.
     ContributionApproved,
+    /// Delegate: a coordinator moved a commitment's due date (with the reason).
+    CommitmentChanged,
     /// A new user: set your password.
     Invitation,
     /// Forgot password: a reset link.
@@ -72,7 +74,7 @@ pub enum MailEvent {
 
 impl MailEvent {
     /// Every event.
-    pub const ALL: [MailEvent; 30] = [
+    pub const ALL: [MailEvent; 31] = [
         MailEvent::ItemReceived,
         MailEvent::AnswerPublished,
         MailEvent::ItemRerouted,
@@ -98,6 +100,7 @@ impl MailEvent {
         MailEvent::ItemResolved,
         MailEvent::ContributionRequested,
         MailEvent::ContributionApproved,
+        MailEvent::CommitmentChanged,
         MailEvent::Invitation,
         MailEvent::PasswordReset,
         MailEvent::PasswordChanged,
@@ -133,6 +136,7 @@ impl MailEvent {
             MailEvent::ItemResolved => "item_resolved",
             MailEvent::ContributionRequested => "contribution_requested",
             MailEvent::ContributionApproved => "contribution_approved",
+            MailEvent::CommitmentChanged => "commitment_changed",
             MailEvent::Invitation => "invitation",
             MailEvent::PasswordReset => "password_reset",
             MailEvent::PasswordChanged => "password_changed",

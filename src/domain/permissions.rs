@@ -135,6 +135,9 @@ impl Actor {
                     | Op::DecideExtension
             ),
             Role::Admin => false,
+            // Read only: it sees every item (the scope gives it all of them) and
+            // may do nothing to any.
+            Role::Leadership => operation == Op::View,
         }
     }
 }
@@ -357,6 +360,31 @@ mod tests {
         assert_eq!(granted(Role::Coordinator, STRANGER), expected);
         assert!(!actor(Role::Coordinator).may(Op::Draft, LEAD));
         assert!(!actor(Role::Coordinator).may(Op::Rate, OWNER));
+    }
+
+    #[test]
+    fn the_leadership_only_views_whatever_its_relation_to_the_item() {
+        for relation in [OWNER, LEAD, COORDINATING, STRANGER] {
+            assert_eq!(granted(Role::Leadership, relation), vec![Op::View]);
+        }
+        let leadership = actor(Role::Leadership);
+        for status in [
+            ItemStatus::Submitted,
+            ItemStatus::InReview,
+            ItemStatus::Approved,
+            ItemStatus::Published,
+        ] {
+            assert_eq!(
+                Abilities::of(&leadership, STRANGER, status, Some(UserId(2)), &[UserId(2)]),
+                Abilities::default()
+            );
+            for (owed, paused, pending) in [(true, false, false), (true, true, true)] {
+                assert_eq!(
+                    ClockAbilities::of(&leadership, STRANGER, owed, paused, pending),
+                    ClockAbilities::default()
+                );
+            }
+        }
     }
 
     #[test]

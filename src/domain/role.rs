@@ -16,16 +16,20 @@ pub enum Role {
     Coordinator,
     /// Manages users, bodies, fields, routing and conferences.
     Admin,
+    /// The provincial leadership (Thường trực / Ban Thường vụ Tỉnh ủy): sees
+    /// every item, list and report a coordinator sees, and changes nothing.
+    Leadership,
 }
 
 impl Role {
     /// Every role, in the order shown to administrators.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Delegate,
         Role::Drafter,
         Role::Approver,
         Role::Coordinator,
         Role::Admin,
+        Role::Leadership,
     ];
 
     /// The stable name stored in the database.
@@ -36,6 +40,7 @@ impl Role {
             Role::Approver => "approver",
             Role::Coordinator => "coordinator",
             Role::Admin => "admin",
+            Role::Leadership => "leadership",
         }
     }
 
@@ -58,6 +63,7 @@ mod tests {
     fn only_staff_roles_need_a_body() {
         assert!(!Role::Delegate.needs_body());
         assert!(!Role::Admin.needs_body());
+        assert!(!Role::Leadership.needs_body() && !Role::Leadership.drafts());
         assert!(Role::Drafter.needs_body() && Role::Approver.needs_body());
         assert!(Role::Coordinator.needs_body());
     }

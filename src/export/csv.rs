@@ -107,7 +107,11 @@ mod tests {
 
     #[test]
     fn a_report_of_several_tables_has_one_bom_and_each_title_above_its_table() {
-        let mut figures = Table::new("Số liệu", "I. Số liệu chung", &[("Chỉ tiêu", 20.0), ("Số", 6.0)]);
+        let mut figures = Table::new(
+            "Số liệu",
+            "I. Số liệu chung",
+            &[("Chỉ tiêu", 20.0), ("Số", 6.0)],
+        );
         figures.push(vec![Cell::Text("Tiếp nhận".into()), Cell::Int(9)]);
         let mut open = Table::new("Còn mở", "=Còn mở", &[("Số hiệu", 12.0)]);
         open.push(vec![Cell::Text("KN-2023-7".into())]);

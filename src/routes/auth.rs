@@ -38,6 +38,7 @@ pub async fn home(visit: Visit) -> HttpResponse {
         Some(Role::Approver) => "/review",
         Some(Role::Coordinator) => "/triage",
         Some(Role::Admin) => "/admin/users",
+        Some(Role::Leadership) => "/dashboard",
     };
     see_other(target)
 }

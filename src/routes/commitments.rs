@@ -9,14 +9,22 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use crate::auth::{CsrfForm, CurrentUser};
-use crate::db::workflow::{self, CheckedIn, CommitmentView, Report};
+use crate::db::bodies::Body;
+use crate::db::commitments::Commitment;
+use crate::db::deadlines::calendar_around;
+use crate::db::tasks::TaskDue;
+use crate::db::workflow::{self, CheckedIn, CommitmentChanges, CommitmentView, EditMode, Report};
 use crate::domain::follow_up::Progress;
+use crate::domain::follow_up::{CommitmentDue, CommitmentPlan};
 use crate::domain::item::COMMENT_MAX_CHARS;
 use crate::domain::text::{char_len, normalize};
 use crate::error::AppError;
 use crate::routes::forms::{FormErrors, UNPROCESSABLE};
+use crate::routes::monitoring::{choices, value, Choice};
 use crate::routes::pages::{flash, now, see_other, typed_page, with_db};
+use crate::routes::tasks::{check_task, TaskInput};
 use crate::routes::AppState;
+use chrono::NaiveDateTime;
 
 /// The longest document number accepted as evidence.
 const NUMBER_MAX_CHARS: usize = 100;
@@ -197,6 +205,157 @@ pub async fn check_in(
             CheckedIn::Recorded => "flash_checked_in",
         };
         flash(conn, &session, key)
+    })
+    .await?;
+    Ok(see_other(&format!("/commitments/{id}")))
+}
+
+/// The version a form carries: the row's `updated_at`, to its full precision.
+fn version_of(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.f").to_string()
+}
+
+/// The commitment edit page's template variables.
+#[derive(Serialize)]
+struct EditPage<'a> {
+    id: i32,
+    item: Option<i32>,
+    mode: EditMode,
+    version: String,
+    bodies: Vec<Choice>,
+    form: &'a TaskInput,
+    reason: String,
+    errors: &'a FormErrors,
+}
+
+/// Renders the edit form of commitment `id` for `current`, refused (404) to
+/// anyone who may not edit it now.
+async fn edit_page(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i32,
+    typed: Option<(&TaskInput, String, String)>,
+    errors: &FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let actor = current.actor();
+    let (commitment, coordinating, mode, bodies) = with_db(&state.pool, move |conn| {
+        let commitment = Commitment::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mode = workflow::edit_mode(conn, &actor, &commitment)?.ok_or(AppError::NotFound)?;
+        let coordinating: Vec<i32> = Commitment::coordinating_bodies(conn, id)?
+            .into_iter()
+            .map(|b| b.0)
+            .collect();
+        Ok((commitment, coordinating, mode, Body::all(conn)?))
+    })
+    .await?;
+    let stored = TaskInput::of_task(&commitment, &coordinating);
+    let (form, reason, version) = match typed {
+        Some((form, reason, version)) => (form, reason, version),
+        None => (&stored, String::new(), version_of(commitment.updated_at)),
+    };
+    let context = EditPage {
+        id,
+        item: commitment.item_id,
+        mode,
+        version,
+        bodies: choices(&bodies, current.visit.lang),
+        form,
+        reason,
+        errors,
+    };
+    typed_page(
+        state,
+        &current.visit,
+        "commitments/edit.html",
+        &context,
+        errors.status(),
+    )
+    .await
+}
+
+/// `GET /commitments/{id}/edit`: before publication the lead body's drafters and
+/// approvers, after it a coordinator (who must say why).
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    edit_page(
+        &state,
+        &current,
+        path.into_inner(),
+        None,
+        &FormErrors::default(),
+    )
+    .await
+}
+
+/// `POST /commitments/{id}/edit`: saves the new terms. A form that does not hold
+/// comes back with its messages (422); a form opened before someone else's change
+/// is refused (409), so nobody overwrites a change they have not seen.
+pub async fn edit(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    path: web::Path<i32>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = current.actor();
+    let (mode, bodies, calendar) = with_db(&state.pool, move |conn| {
+        let commitment = Commitment::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let mode = workflow::edit_mode(conn, &actor, &commitment)?.ok_or(AppError::NotFound)?;
+        Ok((mode, Body::all(conn)?, calendar_around(conn, now())?))
+    })
+    .await?;
+    let form = TaskInput::from_pairs(&pairs);
+    let reason = normalize(&value(&pairs, "reason"));
+    let version = value(&pairs, "version");
+    let lang = current.visit.lang;
+    let catalog = state.renderer.catalog();
+    let checked = check_task(&form, &bodies, &calendar, &state, lang);
+    let mut errors = match &checked {
+        Ok(_) => FormErrors::default(),
+        Err(errors) => errors.clone(),
+    };
+    if mode == EditMode::Correction && reason.is_empty() {
+        errors.add("reason", catalog, lang, "commitment_edit_error_reason");
+    }
+    if char_len(&reason) > COMMENT_MAX_CHARS {
+        errors.add("reason", catalog, lang, "error_too_long_plain");
+    }
+    let seen = NaiveDateTime::parse_from_str(&version, "%Y-%m-%dT%H:%M:%S%.f").ok();
+    let (Ok(task), true, Some(seen)) = (checked, errors.is_empty(), seen) else {
+        if seen.is_none() && errors.is_empty() {
+            return Err(AppError::Conflict("error_stale_form"));
+        }
+        return edit_page(
+            &state,
+            &current,
+            id,
+            Some((&form, reason, version)),
+            &errors,
+        )
+        .await;
+    };
+    let changes = CommitmentChanges {
+        plan: CommitmentPlan {
+            description: task.description,
+            owner_body: task.owner_body_id,
+            due: match task.due {
+                TaskDue::WorkingDays(days) => CommitmentDue::WorkingDays(days),
+                TaskDue::On(date) => CommitmentDue::On(date),
+            },
+            planned_document: task.planned_document,
+        },
+        coordinating: task.coordinating,
+        reason,
+        seen,
+    };
+    let actor = current.actor();
+    let session = current.session.clone();
+    with_db(&state.pool, move |conn| {
+        workflow::edit_commitment(conn, &actor, id, &changes, now())?;
+        flash(conn, &session, "commitment_edit_flash_saved")
     })
     .await?;
     Ok(see_other(&format!("/commitments/{id}")))

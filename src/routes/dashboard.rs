@@ -20,12 +20,12 @@ use crate::reports::Names;
 use crate::routes::pages::{now, typed_page, with_db};
 use crate::routes::AppState;
 
-/// Whose figures `current` may read: `None` for every body (coordinators),
-/// `Some(body)` for a body's staff. Anyone else gets the answer of a missing
+/// Whose figures `current` may read: `None` for every body (coordinators and the
+/// read-only provincial leadership), `Some(body)` for a body's staff. Anyone else gets the answer of a missing
 /// page. The one access check of the dashboard and the reports.
 pub fn report_scope(current: &CurrentUser) -> Result<Option<BodyId>, AppError> {
     match current.user.role() {
-        Role::Coordinator => Ok(None),
+        Role::Coordinator | Role::Leadership => Ok(None),
         Role::Drafter | Role::Approver => current.user.body().map(Some).ok_or(AppError::Forbidden),
         Role::Delegate | Role::Admin => Err(AppError::Forbidden),
     }

@@ -12,7 +12,7 @@ use crate::db::bodies::Body;
 use crate::db::deadline_report::{self, Holder, PendingExtension, UrgencyCounts};
 use crate::domain::deadlines::Urgency;
 use crate::error::AppError;
-use crate::routes::roles::Coordinator;
+use crate::routes::roles::Reader;
 use crate::routes::AppState;
 
 /// One row of counts: who holds the items and the list they link to.
@@ -48,10 +48,7 @@ struct DeadlinesPage {
 }
 
 /// `GET /deadlines`.
-pub async fn page(
-    state: web::Data<AppState>,
-    current: Coordinator,
-) -> Result<HttpResponse, AppError> {
+pub async fn page(state: web::Data<AppState>, current: Reader) -> Result<HttpResponse, AppError> {
     let lang = current.0.visit.lang;
     let at = now();
     let (overview, bodies) = with_db(&state.pool, move |conn| {

@@ -121,6 +121,8 @@ routes! {
     // body's check-ins
     GET "/commitments/{id}" => commitments::show,
     POST "/commitments/{id}/checkins" => commitments::check_in,
+    GET "/commitments/{id}/edit" => commitments::edit_form,
+    POST "/commitments/{id}/edit" => commitments::edit,
     // Contributions (issue 10): the lead body asks a coordinating body or one of
     // its units; the asked body writes, its approver approves or returns
     GET "/contributions" => contributions::list,

@@ -28,7 +28,7 @@ const TEXT_MAX_CHARS: usize = 4000;
 /// their own body's rows). Anyone else gets the answer of a missing page.
 fn viewer_body(current: &CurrentUser) -> Result<Option<i32>, AppError> {
     match current.user.role() {
-        Role::Coordinator => Ok(None),
+        Role::Coordinator | Role::Leadership => Ok(None),
         Role::Drafter | Role::Approver => current
             .user
             .body()
@@ -260,7 +260,8 @@ async fn render(
         .cloned()
         .collect();
     let counts = ProgressCounts::of(&shown);
-    let is_coordinator = own_body.is_none();
+    // The leadership reads the whole page but records nothing.
+    let is_coordinator = own_body.is_none() && current.user.role() == Role::Coordinator;
     let rows = shown
         .iter()
         .map(|r| {

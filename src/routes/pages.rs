@@ -98,7 +98,7 @@ pub fn nav_counts(conn: &mut DbConnection, visit: &Visit) -> Result<NavCounts, A
             };
             counts.to_publish = Item::count(conn, scope, &approved)?;
         }
-        Role::Admin => {}
+        Role::Admin | Role::Leadership => {}
     }
     Ok(counts)
 }

@@ -20,7 +20,7 @@ use crate::domain::{BodyId, FieldId, ItemStatus, Role};
 use crate::error::AppError;
 use crate::export::Format;
 use crate::routes::list_export::{self, ListExport};
-use crate::routes::roles::{Approver, Coordinator, Delegate, Staff};
+use crate::routes::roles::{Approver, Coordinator, Delegate, Reader, Staff};
 use crate::routes::AppState;
 
 /// Rows per page.
@@ -377,7 +377,7 @@ list_route!(
     /// `GET /triage`.
     triage => ListKind::Triage, Coordinator,
     /// `GET /items`.
-    all => ListKind::All, Coordinator,
+    all => ListKind::All, Reader,
     /// `GET /publish`.
     to_publish => ListKind::Publish, Coordinator,
 );

@@ -73,6 +73,11 @@ role_extractor!(
     /// A delegate.
     Delegate: Role::Delegate
 );
+role_extractor!(
+    /// Whoever reads every item and the coordinators' overviews: a coordinator,
+    /// or the read-only provincial leadership (which no form admits).
+    Reader: Role::Coordinator | Role::Leadership
+);
 
 #[cfg(test)]
 mod tests {
@@ -88,6 +93,10 @@ mod tests {
         assert_eq!(admitted(Staff::admits), vec![Role::Drafter, Role::Approver]);
         assert_eq!(admitted(Approver::admits), vec![Role::Approver]);
         assert_eq!(admitted(Delegate::admits), vec![Role::Delegate]);
+        assert_eq!(
+            admitted(Reader::admits),
+            vec![Role::Coordinator, Role::Leadership]
+        );
         let mut overseers = admitted(Overseer::admits);
         overseers.sort_by_key(|r| r.as_str());
         assert_eq!(overseers, vec![Role::Admin, Role::Coordinator]);

@@ -8,8 +8,9 @@ use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::bodies::Body;
 use crate::db::commitments::Commitment;
 use crate::db::conferences::Conference;
+use crate::db::deadlines::calendar_around;
 use crate::db::tasks::{find_task, TaskDue, TaskForm};
-use crate::domain::calendar::local_date;
+use crate::domain::calendar::{local_date, WorkingCalendar};
 use crate::domain::text::normalize;
 use crate::domain::ConferenceId;
 use crate::error::AppError;
@@ -18,6 +19,7 @@ use crate::routes::forms::FormErrors;
 use crate::routes::pages::{flash, now, see_other, typed_page, with_db};
 use crate::routes::roles::Coordinator;
 use crate::routes::AppState;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 /// Longest task description.
@@ -29,7 +31,7 @@ const MAX_WORKING_DAYS: u32 = 750;
 
 /// The task form as typed.
 #[derive(Debug, Default, Serialize)]
-struct TaskInput {
+pub(crate) struct TaskInput {
     description: String,
     owner_body_id: String,
     coordinating: Vec<String>,
@@ -41,7 +43,7 @@ struct TaskInput {
 }
 
 impl TaskInput {
-    fn from_pairs(pairs: &[(String, String)]) -> TaskInput {
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> TaskInput {
         TaskInput {
             description: normalize(&value(pairs, "description")),
             owner_body_id: value(pairs, "owner_body_id"),
@@ -57,7 +59,7 @@ impl TaskInput {
         }
     }
 
-    fn of_task(task: &Commitment, coordinating: &[i32]) -> TaskInput {
+    pub(crate) fn of_task(task: &Commitment, coordinating: &[i32]) -> TaskInput {
         TaskInput {
             description: task.description.clone(),
             owner_body_id: task.owner_body_id.to_string(),
@@ -187,10 +189,32 @@ pub async fn edit_task(
     .await
 }
 
-/// Checks the task form against the bodies; the task to save, or the messages.
-fn check_task(
+/// Why a due date given as a date cannot be used, as a locale key (`past_key`
+/// when it is not after `today`, each form having its words for that): a date
+/// must be after today and a working day of `calendar` (not a weekend, a holiday
+/// or a Tết day), since nobody in the offices could meet a deadline on a closed
+/// day. Shared by the notice's tasks and the commitments of an answer.
+pub(crate) fn due_date_problem(
+    calendar: &WorkingCalendar,
+    today: NaiveDate,
+    date: NaiveDate,
+    past_key: &'static str,
+) -> Option<&'static str> {
+    if date <= today {
+        Some(past_key)
+    } else if !calendar.is_working_day(date) {
+        Some("due_error_non_working_day")
+    } else {
+        None
+    }
+}
+
+/// Checks the task form against the bodies and the working calendar; the task to
+/// save, or the messages.
+pub(crate) fn check_task(
     form: &TaskInput,
     bodies: &[Body],
+    calendar: &WorkingCalendar,
     state: &AppState,
     lang: Lang,
 ) -> Result<TaskForm, FormErrors> {
@@ -227,11 +251,19 @@ fn check_task(
     }
     let due = if form.due_kind == "date" {
         let today = local_date(now());
-        let date = parse_date(&form.due_on).filter(|d| *d > today);
-        if date.is_none() {
-            errors.add("due_on", catalog, lang, "tasks_error_due_on");
+        match parse_date(&form.due_on) {
+            None => {
+                errors.add("due_on", catalog, lang, "tasks_error_due_on");
+                None
+            }
+            Some(date) => match due_date_problem(calendar, today, date, "tasks_error_due_on") {
+                Some(key) => {
+                    errors.add("due_on", catalog, lang, key);
+                    None
+                }
+                None => Some(TaskDue::On(date)),
+            },
         }
-        date.map(TaskDue::On)
     } else {
         let days = form
             .due_days
@@ -267,8 +299,11 @@ pub async fn create_task(
 ) -> Result<HttpResponse, AppError> {
     let conference = path.into_inner();
     let form = TaskInput::from_pairs(&pairs);
-    let bodies = with_db(&state.pool, |conn| Ok(Body::all(conn)?)).await?;
-    match check_task(&form, &bodies, &state, current.visit.lang) {
+    let (bodies, calendar) = with_db(&state.pool, |conn| {
+        Ok((Body::all(conn)?, calendar_around(conn, now())?))
+    })
+    .await?;
+    match check_task(&form, &bodies, &calendar, &state, current.visit.lang) {
         Ok(task) => {
             let (session, author) = (current.session.clone(), current.user.user_id());
             with_db(&state.pool, move |conn| {
@@ -291,11 +326,15 @@ pub async fn update_task(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let form = TaskInput::from_pairs(&pairs);
-    let (task, bodies) = with_db(&state.pool, move |conn| {
-        Ok((find_task(conn, id)?, Body::all(conn)?))
+    let (task, bodies, calendar) = with_db(&state.pool, move |conn| {
+        Ok((
+            find_task(conn, id)?,
+            Body::all(conn)?,
+            calendar_around(conn, now())?,
+        ))
     })
     .await?;
-    match check_task(&form, &bodies, &state, current.visit.lang) {
+    match check_task(&form, &bodies, &calendar, &state, current.visit.lang) {
         Ok(changes) => {
             let session = current.session.clone();
             with_db(&state.pool, move |conn| {

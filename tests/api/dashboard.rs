@@ -506,7 +506,10 @@ async fn the_periodic_report_downloads_as_a_workbook_and_a_csv_with_the_same_fig
     let session = app.login(&coordinator).await;
     let query = "/reports/periodic?period=q1&year=2024&conference=";
     let page = session.get(query).await;
-    assert!(page.body.contains("format=xlsx"), "the page links its workbook");
+    assert!(
+        page.body.contains("format=xlsx"),
+        "the page links its workbook"
+    );
     assert!(page.body.contains("format=csv"), "and its CSV");
 
     let (mut book, _) =
@@ -522,15 +525,18 @@ async fn the_periodic_report_downloads_as_a_workbook_and_a_csv_with_the_same_fig
     assert_eq!(received[1], Data::Float(7.0));
     // The open items' sheet lists H (in time on 31/03) by its reference.
     let has_h = sheets.iter().any(|name| {
-        book.worksheet_range(name)
-            .unwrap()
-            .rows()
-            .any(|row| row.iter().any(|c| c == &Data::String(data.reference('H').to_string())))
+        book.worksheet_range(name).unwrap().rows().any(|row| {
+            row.iter()
+                .any(|c| c == &Data::String(data.reference('H').to_string()))
+        })
     });
     assert!(has_h, "item H is in a list sheet");
 
     let csv = crate::exports::csv_of(&session, &format!("{query}&format=csv")).await;
-    assert!(csv.starts_with("Số liệu chung\r\n"), "the first table's title first");
+    assert!(
+        csv.starts_with("Số liệu chung\r\n"),
+        "the first table's title first"
+    );
     assert!(csv.contains("Kiến nghị tiếp nhận,7\r\n"));
     assert!(csv.contains(&data.reference('H')));
 }

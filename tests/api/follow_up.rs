@@ -707,3 +707,427 @@ async fn the_delegate_does_not_see_a_commitment_before_the_answer_is_published()
         .await;
     assert_eq!(early.status, StatusCode::CONFLICT);
 }
+
+// ---- Issue 10, the gaps: due dates on working days, editing a commitment,
+// merged items' delegates, escalations of commitments on the timeline.
+
+/// The edit form of commitment `id` as `session` sees it, and its version.
+async fn edit_version(session: &TestSession, id: i32) -> String {
+    let page = session.get(&format!("/commitments/{id}/edit")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    crate::helpers::hidden_value(&page.body, "version").expect("a version field")
+}
+
+fn edit_form<'a>(version: &'a str, due_on: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("version", version),
+        ("description", "Ban hành hướng dẫn luân chuyển"),
+        ("owner_body_id", ""),
+        ("due_kind", "date"),
+        ("due_on", due_on),
+        ("planned_document", "Hướng dẫn"),
+        ("reason", reason),
+    ]
+}
+
+#[tokio::test]
+async fn a_due_date_on_a_day_off_or_in_the_past_is_refused_with_what_was_typed() {
+    let scene = published_scene().await;
+    let owner = scene.app.body_id("TCTU").to_string();
+    let path = format!("/conferences/{}/tasks", scene.conference);
+    // Saturday 9 March 2030, then Tết's first day of 2026 (17 February), then the past.
+    for (day, message) in [
+        ("2030-03-09", "rơi vào ngày nghỉ"),
+        ("2026-02-17", "sau hôm nay"),
+        ("2020-03-03", "sau hôm nay"),
+    ] {
+        let page = scene
+            .coordinator_session
+            .post(
+                &path,
+                &[
+                    ("description", "Tuyên truyền kết luận hội nghị"),
+                    ("owner_body_id", &owner),
+                    ("due_kind", "date"),
+                    ("due_on", day),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+        assert!(page.body.contains(message), "{day}: {}", page.body);
+        assert!(page.body.contains("Tuyên truyền kết luận hội nghị"));
+        assert!(page.body.contains(day));
+    }
+    // A Tuesday is taken.
+    scene
+        .coordinator_session
+        .post_ok(
+            &path,
+            &[
+                ("description", "Tuyên truyền kết luận hội nghị"),
+                ("owner_body_id", &owner),
+                ("due_kind", "date"),
+                ("due_on", "2030-03-05"),
+            ],
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn after_publication_only_a_coordinator_corrects_a_commitment_with_a_reason() {
+    let scene = published_scene().await;
+    let id = scene.commitment(
+        Some(scene.item),
+        "TCTU",
+        "Ban hành hướng dẫn",
+        Some(at(12, 30, 17)),
+    );
+    let path = format!("/commitments/{id}/edit");
+    // The answer is out: the body's staff and the delegate may not change it.
+    for session in [&scene.drafter_session, &scene.delegate_session] {
+        assert_eq!(session.get(&path).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(session.post(&path, &[]).await.status, StatusCode::NOT_FOUND);
+    }
+    let page = scene
+        .coordinator_session
+        .get(&format!("/commitments/{id}"))
+        .await;
+    assert!(page.body.contains(&path), "the page offers the edit link");
+    let version = edit_version(&scene.coordinator_session, id).await;
+    let owner = scene.app.body_id("TCTU").to_string();
+    let mut form = edit_form(&version, "2030-03-05", "");
+    form[2].1 = &owner;
+
+    // Without a reason the form comes back, what was typed kept.
+    let page = scene.coordinator_session.post(&path, &form).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("nêu lý do"), "{}", page.body);
+    assert!(page.body.contains("2030-03-05"));
+    // A Saturday is refused too.
+    form[4].1 = "2030-03-09";
+    form[6].1 = "Chờ Trung ương ban hành quy định mới.";
+    let page = scene.coordinator_session.post(&path, &form).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("rơi vào ngày nghỉ"));
+
+    form[4].1 = "2030-03-05";
+    scene.coordinator_session.post_ok(&path, &form).await;
+    let due: Option<NaiveDateTime> = commitments::table
+        .find(id)
+        .select(commitments::due_at)
+        .first(&mut *scene.app.conn())
+        .unwrap();
+    assert_eq!(
+        due,
+        Some(to_utc(
+            NaiveDate::from_ymd_opt(2030, 3, 5)
+                .unwrap()
+                .and_hms_opt(17, 0, 0)
+                .unwrap()
+        ))
+    );
+    // The delegate sees the new date and the reason, on the item and the commitment.
+    let item_page = scene
+        .delegate_session
+        .get(&format!("/items/{}", scene.item))
+        .await;
+    assert!(
+        item_page.body.contains("Điều chỉnh cam kết"),
+        "{}",
+        item_page.body
+    );
+    let timeline = item_page.body.replace("&#x2F;", "/");
+    assert!(timeline.contains("30/12/2026 → 05/03/2030"), "{timeline}");
+    assert!(item_page
+        .body
+        .contains("Chờ Trung ương ban hành quy định mới."));
+    let commitment_page = scene
+        .delegate_session
+        .get(&format!("/commitments/{id}"))
+        .await;
+    let history = commitment_page.body.replace("&#x2F;", "/");
+    assert!(history.contains("05/03/2030"), "{history}");
+    assert!(history.contains("Chờ Trung ương ban hành quy định mới."));
+
+    // The date moved, so the delegate is mailed it.
+    assert_eq!(scene.queued(MailEvent::CommitmentChanged), 1);
+    let mails = scene
+        .delegate_mails(
+            "Hạn hoàn thành cam kết trong trả lời kiến nghị đã thay đổi",
+            1,
+        )
+        .await;
+    assert_eq!(mails.len(), 1);
+    // A form opened before that change is refused: nobody overwrites unseen work.
+    let stale = scene.coordinator_session.post(&path, &form).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn before_publication_the_lead_body_edits_a_draft_commitment_and_voids_the_approval() {
+    let app = spawn_app().await;
+    let delegate = app.login(&app.add_user(Role::Delegate, None)).await;
+    let drafter = app.login(&app.add_user(Role::Drafter, Some("TCTU"))).await;
+    let approver = app.login(&app.add_user(Role::Approver, Some("TCTU"))).await;
+    let coordinator = app
+        .login(&app.add_user(Role::Coordinator, Some("DUK")))
+        .await;
+    let item = delegate
+        .submit_proposal(
+            "Cán bộ trẻ",
+            "Đề nghị luân chuyển.",
+            app.field_id("to-chuc-can-bo"),
+        )
+        .await;
+    let owner = app.body_id("TCTU").to_string();
+    drafter
+        .post_ok(
+            &format!("/items/{item}/commitments"),
+            &[
+                ("description", "Ban hành hướng dẫn"),
+                ("owner_body_id", &owner),
+                ("due_working_days", "20"),
+            ],
+        )
+        .await;
+    drafter
+        .post_ok(
+            &format!("/items/{item}/draft"),
+            &[
+                ("text", "Sẽ ban hành."),
+                ("outcome", "accepted"),
+                ("intent", "review"),
+            ],
+        )
+        .await;
+    approver
+        .post_ok(&format!("/items/{item}/approve"), &[])
+        .await;
+    let id: i32 = commitments::table
+        .filter(commitments::item_id.eq(item))
+        .select(commitments::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let path = format!("/commitments/{id}/edit");
+    // Before publication the coordinator does not edit the body's draft.
+    assert_eq!(coordinator.get(&path).await.status, StatusCode::NOT_FOUND);
+    let version = edit_version(&drafter, id).await;
+    drafter
+        .post_ok(
+            &path,
+            &[
+                ("version", &version),
+                ("description", "Ban hành hướng dẫn mới"),
+                ("owner_body_id", &owner),
+                ("due_kind", "days"),
+                ("due_days", "30"),
+            ],
+        )
+        .await;
+    let (description, days): (String, Option<i32>) = commitments::table
+        .find(id)
+        .select((commitments::description, commitments::due_working_days))
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(
+        (description.as_str(), days),
+        ("Ban hành hướng dẫn mới", Some(30))
+    );
+    let status: String = items::table
+        .find(item)
+        .select(items::status)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(status, "drafting", "the approval is void");
+}
+
+#[tokio::test]
+async fn the_delegate_of_a_merged_item_follows_the_commitments_and_rates_the_result() {
+    let app = spawn_app().await;
+    let first_delegate = app.login(&app.add_user(Role::Delegate, None)).await;
+    let second_user = app.add_user(Role::Delegate, None);
+    let second_delegate = app.login(&second_user).await;
+    let drafter = app.login(&app.add_user(Role::Drafter, Some("TCTU"))).await;
+    let approver = app.login(&app.add_user(Role::Approver, Some("TCTU"))).await;
+    let coordinator = app
+        .login(&app.add_user(Role::Coordinator, Some("DUK")))
+        .await;
+    let field = app.field_id("to-chuc-can-bo");
+    let first = first_delegate
+        .submit_proposal("Đào tạo cán bộ", "Nội dung về đào tạo.", field)
+        .await;
+    let second = second_delegate
+        .submit_proposal("Bồi dưỡng cán bộ", "Nội dung trùng.", field)
+        .await;
+    let reference: String = items::table
+        .find(first)
+        .select(items::reference)
+        .first(&mut *app.conn())
+        .unwrap();
+    coordinator
+        .post_ok(
+            &format!("/items/{second}/merge"),
+            &[("target", &reference), ("text", "Trùng nội dung")],
+        )
+        .await;
+    let owner = app.body_id("TCTU").to_string();
+    drafter
+        .post_ok(
+            &format!("/items/{first}/commitments"),
+            &[
+                ("description", "Mở lớp bồi dưỡng cán bộ trẻ"),
+                ("owner_body_id", &owner),
+                ("due_working_days", "20"),
+            ],
+        )
+        .await;
+    drafter
+        .post_ok(
+            &format!("/items/{first}/draft"),
+            &[
+                ("text", "Trả lời chung."),
+                ("outcome", "accepted"),
+                ("intent", "review"),
+            ],
+        )
+        .await;
+    approver
+        .post_ok(&format!("/items/{first}/approve"), &[])
+        .await;
+    coordinator
+        .post_ok(&format!("/items/{first}/publish"), &[])
+        .await;
+    let id: i32 = commitments::table
+        .filter(commitments::item_id.eq(first))
+        .select(commitments::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    // The second delegate sees the commitment on their item and its page.
+    let theirs = second_delegate.get(&format!("/items/{second}")).await;
+    assert!(
+        theirs.body.contains("Mở lớp bồi dưỡng cán bộ trẻ"),
+        "{}",
+        theirs.body
+    );
+    assert_eq!(
+        second_delegate
+            .get(&format!("/commitments/{id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // They rate the answer, and not yet the result.
+    second_delegate
+        .post_ok(
+            &format!("/items/{second}/satisfaction"),
+            &[("level", "satisfied"), ("text", "")],
+        )
+        .await;
+    let early = second_delegate
+        .post(
+            &format!("/items/{second}/result-rating"),
+            &[("level", "satisfied"), ("text", "")],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    drafter
+        .post_ok(
+            &format!("/commitments/{id}/checkins"),
+            &[("progress", "done"), ("note", "Đã mở lớp.")],
+        )
+        .await;
+    // Both delegates are mailed the resolution.
+    let resolved: Vec<String> = outbox::table
+        .filter(outbox::event.eq(MailEvent::ItemResolved))
+        .select(outbox::recipient_email)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert!(resolved.contains(&second_user.email), "{resolved:?}");
+    assert_eq!(resolved.len(), 2);
+    let theirs = second_delegate.get(&format!("/items/{second}")).await;
+    assert!(theirs
+        .body
+        .contains(&format!("/items/{second}/result-rating")));
+    second_delegate
+        .post_ok(
+            &format!("/items/{second}/result-rating"),
+            &[("level", "partly"), ("text", "Lớp học còn ít.")],
+        )
+        .await;
+    let rated: Option<String> = items::table
+        .find(second)
+        .select(items::result_satisfaction)
+        .first(&mut *app.conn())
+        .unwrap();
+    assert_eq!(rated.as_deref(), Some("partly"));
+}
+
+#[tokio::test]
+async fn an_escalated_commitment_is_on_the_items_timeline_once_per_level() {
+    let scene = published_scene().await;
+    let app = &scene.app;
+    app.execute(
+        "UPDATE conferences SET due_soon_days = 2, escalate_to_head_after = 2, \
+         escalate_to_coordinators_after = 5",
+    );
+    app.execute("UPDATE items SET next_due_at = NULL, due_soon_at = NULL");
+    let id = scene.commitment(
+        Some(scene.item),
+        "TCTU",
+        "Ban hành hướng dẫn luân chuyển",
+        Some(at(3, 6, 17)),
+    );
+    let task = scene.commitment(None, "TCTU", "Tuyên truyền kết luận", Some(at(3, 6, 17)));
+    let hours = OfficeHours::default();
+    let run = |now| send_due(&mut app.conn(), now, &hours).unwrap();
+    let kinds = || -> Vec<String> {
+        use dialogue_desk::db::schema::item_events;
+        item_events::table
+            .filter(item_events::item_id.eq(scene.item))
+            .filter(item_events::kind.like("commitment_escalated%"))
+            .order(item_events::id)
+            .select(item_events::kind)
+            .load(&mut *app.conn())
+            .unwrap()
+    };
+    run(at(3, 9, 9));
+    assert!(kinds().is_empty(), "one day late is not escalated");
+    run(at(3, 10, 9));
+    run(at(3, 11, 9));
+    assert_eq!(kinds(), vec!["commitment_escalated_to_head"]);
+    run(at(3, 13, 9));
+    run(at(3, 16, 9));
+    assert_eq!(
+        kinds(),
+        vec![
+            "commitment_escalated_to_head",
+            "commitment_escalated_to_coordinators"
+        ]
+    );
+    // The task's own history shows its escalations; the staff's item page the step.
+    let task_page = scene
+        .coordinator_session
+        .get(&format!("/commitments/{task}"))
+        .await;
+    assert!(
+        task_page
+            .body
+            .contains("Quá hạn, báo cáo cơ quan điều phối"),
+        "{}",
+        task_page.body
+    );
+    let item_page = scene
+        .coordinator_session
+        .get(&format!("/items/{}", scene.item))
+        .await;
+    assert!(item_page
+        .body
+        .contains("Cam kết quá hạn, báo cáo lãnh đạo cơ quan chủ trì"));
+    // The delegate is not shown who is chased inside the bodies.
+    let delegate_page = scene
+        .delegate_session
+        .get(&format!("/items/{}", scene.item))
+        .await;
+    assert!(!delegate_page.body.contains("Cam kết quá hạn"));
+    let _ = id;
+}

@@ -18,6 +18,7 @@ mod follow_up;
 mod four_eyes;
 mod helpers;
 mod journey;
+mod leadership;
 mod lists;
 mod mail;
 mod mail_templates;

@@ -28,6 +28,7 @@ mod deadlines;
 mod exports;
 mod follow_up;
 mod journeys;
+mod leadership;
 mod outcomes;
 mod phone;
 mod print;

@@ -34,7 +34,7 @@ type Person<'a> = (&'a str, &'a str, &'a str, Role, Option<&'a str>);
 /// The demo people: one per role and a second delegate, then a drafter and an
 /// approver in every other body, so each body's flow can be tried (the Organizing
 /// Committee's pair is among the first).
-const PEOPLE: [Person<'static>; 16] = [
+const PEOPLE: [Person<'static>; 17] = [
     ("admin@demo.vn", "Quản trị hệ thống", "", Role::Admin, None),
     (
         "dieuphoi@demo.vn",
@@ -142,6 +142,13 @@ const PEOPLE: [Person<'static>; 16] = [
         "",
         Role::Approver,
         Some("SNV"),
+    ),
+    (
+        "thuongtruc@demo.vn",
+        "Nguyễn Văn Thường",
+        "Thường trực Tỉnh ủy",
+        Role::Leadership,
+        None,
     ),
 ];
 

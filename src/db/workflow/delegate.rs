@@ -45,7 +45,11 @@ pub fn rate(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     change_item(conn, actor, id, Operation::Rate, |conn, item| {
-        if !item.status.is_answered() {
+        // A merged item's delegate rates the shared answer once it is out.
+        if !super::follow_up::answering_item(conn, item)?
+            .status
+            .is_answered()
+        {
             return Err(StoreError::Conflict(ConflictKind::Transition));
         }
         diesel::update(items::table.find(id.0))

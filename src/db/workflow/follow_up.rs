@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::access::{change_item, load_for, step};
 use super::notices::{delegate_of, notify_with};
 use crate::db::bodies::Body;
-use crate::db::commitments::{self, CheckIn, Commitment, NewCheckIn};
+use crate::db::commitments::{self, CheckIn, Commitment, CommitmentEvent, NewCheckIn};
 use crate::db::conferences::Conference;
 use crate::db::deadlines::calendar_around;
 use crate::db::events::{EventKind, NewEvent};
@@ -58,6 +58,10 @@ pub struct CommitmentView {
     pub checkins: Vec<CheckIn>,
     /// Whether the reader may record a check-in (staff of the owning body, while open).
     pub can_check_in: bool,
+    /// How the reader may change its terms, if at all.
+    pub edit_mode: Option<super::EditMode>,
+    /// Its corrections and escalations, oldest first.
+    pub history: Vec<CommitmentEvent>,
 }
 
 /// How `actor` may see `commitment`: `None` when not at all (answered like a
@@ -70,7 +74,7 @@ fn visible(
     commitment: &Commitment,
 ) -> Result<bool, StoreError> {
     match actor.role {
-        Role::Coordinator => return Ok(true),
+        Role::Coordinator | Role::Leadership => return Ok(true),
         Role::Admin => return Ok(false),
         Role::Drafter | Role::Approver => {
             if let Some(body) = actor.body {
@@ -88,10 +92,30 @@ fn visible(
             // The delegate learns of a commitment with the published answer.
             Ok((item, _)) if actor.role == Role::Delegate => Ok(item.status().is_answered()),
             Ok(_) => Ok(true),
+            // The delegate of an item merged into this one shares its answer, so
+            // follows its commitments too, once it is published.
+            Err(StoreError::NotFound | StoreError::Forbidden) if actor.role == Role::Delegate => {
+                let theirs: i64 = items::table
+                    .filter(items::merged_into_id.eq(item))
+                    .filter(items::delegate_id.eq(actor.user.0))
+                    .count()
+                    .get_result(conn)?;
+                Ok(theirs > 0
+                    && Item::find(conn, ItemId(item))?.is_some_and(|i| i.status().is_answered()))
+            }
             Err(StoreError::NotFound | StoreError::Forbidden) => Ok(false),
             Err(other) => Err(other),
         },
         None => Ok(false),
+    }
+}
+
+/// The item whose answer (and result) serves `item`: the one it was merged into,
+/// or itself.
+pub fn answering_item(conn: &mut DbConnection, item: &Item) -> Result<Item, StoreError> {
+    match item.merged_into_id {
+        Some(target) => Item::find(conn, ItemId(target))?.ok_or(StoreError::NotFound),
+        None => Ok(item.clone()),
     }
 }
 
@@ -143,7 +167,21 @@ pub fn commitment_view(
             checkin.author_name.clone_from(&owner_body);
         }
     }
+    let edit_mode = super::edit_mode(conn, actor, &commitment)?;
+    let history = CommitmentEvent::of_commitment(conn, id)?
+        .into_iter()
+        // The delegate follows the dates, not who is chased inside the bodies.
+        .filter(|event| actor.role != Role::Delegate || event.kind == "changed")
+        .map(|mut event| {
+            if actor.role == Role::Delegate {
+                event.actor_name = None;
+            }
+            event
+        })
+        .collect();
     Ok(CommitmentView {
+        edit_mode,
+        history,
         conference: conference.name.clone(),
         item,
         owner_body,
@@ -348,7 +386,8 @@ pub fn rate_result(
     now: NaiveDateTime,
 ) -> Result<(), StoreError> {
     change_item(conn, actor, id, Operation::Rate, |conn, item| {
-        if item.resolved_at.is_none() {
+        // A merged item is resolved with the item whose answer serves it.
+        if answering_item(conn, item)?.resolved_at.is_none() {
             return Err(StoreError::Conflict(ConflictKind::NotResolved));
         }
         diesel::update(items::table.find(id.0))

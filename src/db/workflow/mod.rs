@@ -16,7 +16,9 @@ mod submit;
 mod triage;
 
 pub use access::{load_for, relation};
-pub use answer_commitments::{add_commitment, remove_commitment};
+pub use answer_commitments::{
+    add_commitment, edit_commitment, edit_mode, remove_commitment, CommitmentChanges, EditMode,
+};
 pub use clock::{ask_info, clock_view, provide_info, resume_clock, ClockView, PauseLine};
 pub use contributions::{
     accepts_contributions, accepts_requests, approve_contribution, contribution_panel,
@@ -31,7 +33,8 @@ pub use extensions::{
     check_date, grant_extension, refuse_extension, request_extension, DateProblem,
 };
 pub use follow_up::{
-    check_in, commitment_view, rate_result, reports_on, CheckedIn, CommitmentView, Report,
+    answering_item, check_in, commitment_view, rate_result, reports_on, CheckedIn, CommitmentView,
+    Report,
 };
 pub use publication::{
     follow_implementation, publish, reply_to_satisfaction, send_back, PublishedItem,

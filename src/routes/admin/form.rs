@@ -169,7 +169,7 @@ struct FormPage<'a, F: Serialize> {
     bodies: Option<Vec<Choice>>,
     /// Users: the roles to choose from.
     #[serde(skip_serializing_if = "Option::is_none")]
-    roles: Option<[&'static str; 5]>,
+    roles: Option<[&'static str; Role::ALL.len()]>,
 }
 
 /// Every body as an option, in the user's language.

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::actions::{act, checked_text};
 use super::show::item_page;
 use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::deadlines::calendar_around;
 use crate::db::workflow;
 use crate::domain::calendar::local_date;
 use crate::domain::follow_up::{CommitmentDue, CommitmentPlan, MAX_COMMITMENT_WORKING_DAYS};
@@ -17,7 +18,8 @@ use crate::domain::text::normalize;
 use crate::domain::ItemId;
 use crate::error::AppError;
 use crate::routes::forms::UNPROCESSABLE;
-use crate::routes::pages::now;
+use crate::routes::pages::{now, with_db};
+use crate::routes::tasks::due_date_problem;
 use crate::routes::AppState;
 
 /// The commitment form: what, which body, and when (days or a date).
@@ -85,11 +87,18 @@ pub async fn add_commitment(
             }
         },
         (true, false) => match NaiveDate::parse_from_str(&date_typed, "%Y-%m-%d") {
-            // Due by a date still to come in the offices' calendar.
-            Ok(date) if date > local_date(now()) => Some(CommitmentDue::On(date)),
-            Ok(_) => {
-                errors.add("commitment_due", catalog, lang, "error_commitment_past");
-                None
+            // Due by a working day still to come in the offices' calendar.
+            Ok(date) => {
+                let calendar =
+                    with_db(&state.pool, |conn| Ok(calendar_around(conn, now())?)).await?;
+                match due_date_problem(&calendar, local_date(now()), date, "error_commitment_past")
+                {
+                    None => Some(CommitmentDue::On(date)),
+                    Some(key) => {
+                        errors.add("commitment_due", catalog, lang, key);
+                        None
+                    }
+                }
             }
             Err(_) => {
                 errors.add(

@@ -25,13 +25,15 @@ pub enum Person {
     CoordinatingDrafter,
     Coordinator,
     Admin,
+    /// The provincial leadership: reads everything, changes nothing.
+    Leadership,
 }
 
 use Person::*;
 
 impl Person {
     /// Everyone, anonymous first.
-    pub const ALL: [Person; 10] = [
+    pub const ALL: [Person; 11] = [
         Anonymous,
         Owner,
         OtherDelegate,
@@ -42,6 +44,7 @@ impl Person {
         CoordinatingDrafter,
         Coordinator,
         Admin,
+        Leadership,
     ];
 
     /// The role and body code this person is made with (None for the visitor).
@@ -56,6 +59,7 @@ impl Person {
             CoordinatingDrafter => (Role::Drafter, Some(COORDINATING_BODY)),
             Coordinator => (Role::Coordinator, Some("DUK")),
             Admin => (Role::Admin, None),
+            Leadership => (Role::Leadership, None),
         })
     }
 }

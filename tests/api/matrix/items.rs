@@ -37,13 +37,14 @@ const fn rule(
 
 const GET: Method = Method::GET;
 const POST: Method = Method::POST;
-/// Who sees the item.
+/// Who sees the item (the leadership reads it and may post nothing about it).
 const SEES: &[Person] = &[
     Owner,
     LeadDrafter,
     LeadApprover,
     CoordinatingDrafter,
     Coordinator,
+    Leadership,
 ];
 /// Who writes internal notes and answers the delegate's comment.
 const STAFF: &[Person] = &[LeadDrafter, LeadApprover, CoordinatingDrafter, Coordinator];
