@@ -50,6 +50,18 @@ HEADER = re.compile(r"^\s*(?:\w+\.)?(?:r#)?(\w+)\s*\(([^)]*)\)\s*\{")
 COLUMN = re.compile(r"^\s*(?:r#)?(\w+)\s*->\s*([^,]+?)\s*,?\s*$")
 JOINABLE = re.compile(r"\bjoinable!\s*\(\s*(\w+)\s*->\s*(\w+)\s*\(\s*(\w+)\s*\)\s*\)")
 
+# SQLite full-text (FTS5) indexes: the virtual table and the shadow tables FTS5
+# keeps beside it are index structures, not data diesel reads (they are queried
+# with `sql_query`), so schema.rs leaves them out and the check ignores them.
+FTS5_INDEXES = {"items_search"}
+FTS5_SHADOWS = ("", "_data", "_idx", "_docsize", "_config", "_content")
+
+
+def without_fts5_indexes(tables):
+    """Drops the FTS5 index tables of `FTS5_INDEXES` from a printed schema."""
+    hidden = {index + suffix for index in FTS5_INDEXES for suffix in FTS5_SHADOWS}
+    return {name: table for name, table in tables.items() if name not in hidden}
+
 
 def fold_type(text):
     """`Nullable<Int4>` -> `Nullable<Integer>`; paths such as `sql_types::` dropped."""
@@ -140,7 +152,7 @@ def main(argv):
     printed_joinables = {}
     for engine, printed_path in engines:
         tables, joinables = parse(printed_path)
-        tables = primary_keys_not_null(tables)
+        tables = primary_keys_not_null(without_fts5_indexes(tables))
         printed_joinables[engine] = joinables
         actual = render(tables)
         if actual == expected:

@@ -32,7 +32,8 @@ macro_rules! locale_files {
             "contributions",
             "leadership",
             "dashboard",
-            "exports"
+            "exports",
+            "search"
         )
     };
     ($lang:literal: $($area:literal),+) => {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::items::{scoped, BoxedItems, Item, Scope};
 use super::schema::{bodies, fields, item_coordinating_bodies, items, users};
+use super::search::{Engine, SearchWords};
 use super::DbConnection;
 use crate::domain::deadlines::Urgency;
 use crate::domain::follow_up::{Outcome, Resolution};
@@ -23,6 +24,9 @@ pub enum Sort {
     DeadlineFirst,
     /// Newest first.
     NewestFirst,
+    /// Most relevant to the search first (issue 12); without a search, the
+    /// working order ([`Sort::NextDueFirst`]).
+    Relevance,
 }
 
 /// What a list page asks for.
@@ -41,7 +45,9 @@ pub struct ItemFilter {
     /// Only items that stand so against their deadlines at that instant (the same
     /// rule as [`Urgency::at`], on the stored clock columns).
     pub urgency: Option<(Urgency, NaiveDateTime)>,
-    /// Diacritic-free words that must appear in reference, title or content.
+    /// Diacritic-free words that must each begin a word of the reference, title,
+    /// content, related units or published answer (searched through the index of
+    /// [`super::search`]).
     pub search: Option<String>,
     /// Only items waiting for triage: unrouted, or held by a coordinating body.
     pub triage: bool,
@@ -141,23 +147,50 @@ impl Item {
         limit: i64,
     ) -> QueryResult<ItemPage> {
         let total = Item::count(conn, scope, filter)?;
-        let ordered = match filter.sort {
+        let engine = Engine::of(conn);
+        let words = filter.search.as_deref().and_then(SearchWords::parse);
+        let sort = match (filter.sort, &words) {
+            (Sort::Relevance, Some(words)) => {
+                let ordered = filtered(engine, scope, filter)
+                    .order(words.relevance(engine))
+                    .then_order_by(items::id);
+                return Item::page_in_order(conn, ordered, total, offset, limit);
+            }
+            (Sort::Relevance, None) => Sort::NextDueFirst,
+            (sort, _) => sort,
+        };
+        let ordered = match sort {
             // PostgreSQL already puts NULLs (items owing nothing) last, and can
             // read the order from the `items_next_due` index; SQLite puts them
             // first, so there an explicit first key sends them to the end.
             Sort::NextDueFirst => match conn {
                 DbConnection::Postgresql(_) => {
-                    filtered(scope, filter).order((items::next_due_at, items::id))
+                    filtered(engine, scope, filter).order((items::next_due_at, items::id))
                 }
-                DbConnection::Sqlite(_) => filtered(scope, filter).order((
+                DbConnection::Sqlite(_) => filtered(engine, scope, filter).order((
                     items::next_due_at.is_null(),
                     items::next_due_at,
                     items::id,
                 )),
             },
-            Sort::DeadlineFirst => filtered(scope, filter).order((items::deadline, items::id)),
-            Sort::NewestFirst => filtered(scope, filter).order(items::id.desc()),
+            Sort::DeadlineFirst => {
+                filtered(engine, scope, filter).order((items::deadline, items::id))
+            }
+            Sort::NewestFirst | Sort::Relevance => {
+                filtered(engine, scope, filter).order(items::id.desc())
+            }
         };
+        Item::page_in_order(conn, ordered, total, offset, limit)
+    }
+
+    /// The page at `offset` of an ordered list query, its rows read by id.
+    fn page_in_order(
+        conn: &mut DbConnection,
+        ordered: BoxedItems<'static>,
+        total: Count,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<ItemPage> {
         // One more than the page, to know whether a next page exists.
         let mut ids: Vec<i32> = ordered
             .select(items::id)
@@ -203,7 +236,7 @@ impl Item {
     /// How many items `scope` may see that match `filter`, up to [`COUNT_CAP`]:
     /// reading at most that many ids stays cheap however long the list is.
     pub fn count(conn: &mut DbConnection, scope: Scope, filter: &ItemFilter) -> QueryResult<Count> {
-        let ids: Vec<i32> = filtered(scope, filter)
+        let ids: Vec<i32> = filtered(Engine::of(conn), scope, filter)
             .select(items::id)
             .limit(COUNT_CAP + 1)
             .load(conn)?;
@@ -215,7 +248,7 @@ impl Item {
     }
 }
 
-fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
+fn filtered(engine: Engine, scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
     // A filter on the viewer's own body already keeps the query inside their scope;
     // leaving the scope's OR out lets the engine use the body's index.
     let implied = match scope {
@@ -282,14 +315,10 @@ fn filtered(scope: Scope, filter: &ItemFilter) -> BoxedItems<'static> {
             .filter(items::published_at.is_not_null())
             .filter(items::resolved_at.is_null()),
     };
-    if let Some(search) = &filter.search {
-        for word in search.split_whitespace() {
-            let escaped = word
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            query = query.filter(items::search_text.like(format!("%{escaped}%")).escape('\\'));
-        }
+    // Through the index; text with nothing searchable in it (only punctuation)
+    // filters nothing.
+    if let Some(words) = filter.search.as_deref().and_then(SearchWords::parse) {
+        query = query.filter(words.matches(engine));
     }
     if filter.triage {
         query = query.filter(
@@ -350,7 +379,7 @@ impl Item {
         filter: &ItemFilter,
         limit: i64,
     ) -> QueryResult<Vec<i32>> {
-        filtered(scope, filter)
+        filtered(Engine::of(conn), scope, filter)
             .order(items::id)
             .select(items::id)
             .limit(limit)
@@ -368,7 +397,7 @@ impl Item {
         after: i32,
         limit: i64,
     ) -> QueryResult<Vec<ExportLine>> {
-        let ids: Vec<i32> = filtered(scope, filter)
+        let ids: Vec<i32> = filtered(Engine::of(conn), scope, filter)
             .filter(items::id.gt(after))
             .order(items::id)
             .select(items::id)

@@ -21,6 +21,7 @@ pub mod item_view;
 pub mod items;
 pub mod outbox;
 pub mod schema;
+pub mod search;
 pub mod second_factors;
 pub mod seed;
 pub mod sessions;

@@ -200,6 +200,9 @@ async fn list(
         sort: match query.sort.as_str() {
             "newest" => Sort::NewestFirst,
             "deadline" => Sort::DeadlineFirst,
+            "next_due" => Sort::NextDueFirst,
+            // No order chosen: a search lists the most relevant first (issue 12).
+            _ if !query.q.trim().is_empty() => Sort::Relevance,
             _ => Sort::NextDueFirst,
         },
         ..Default::default()
@@ -211,6 +214,8 @@ async fn list(
             filter.urgency = None;
             filter.sort = if query.sort == "deadline" {
                 Sort::DeadlineFirst
+            } else if query.sort != "newest" && !query.q.trim().is_empty() {
+                Sort::Relevance
             } else {
                 Sort::NewestFirst
             }

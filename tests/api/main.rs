@@ -24,6 +24,7 @@ mod mail;
 mod mail_templates;
 mod matrix;
 mod outcomes;
+mod search;
 mod second_factor;
 mod security;
 mod sessions;

@@ -11,6 +11,7 @@ use crate::db::answers;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::items::Item;
 use crate::db::schema::items;
+use crate::db::search::item_search_text;
 use crate::db::{write_transaction, ConflictKind, DbConnection, StoreError};
 use crate::domain::{Action, Actor, ItemId, MailEvent, Operation, Role};
 
@@ -96,10 +97,21 @@ fn publish_one(
     )?;
     // The approved revision's outcome becomes the item's (lists filter on it);
     // an outcome that asks nothing more resolves the item at once.
-    let outcome = answers::revision(conn, revision)?.and_then(|r| r.outcome);
+    let approved = answers::revision(conn, revision)?;
+    let outcome = approved.as_ref().and_then(|r| r.outcome);
     let resolved_at = outcome.filter(|o| o.resolved_at_publication()).map(|_| now);
+    // The answer's words join what the item is found by (issue 12); the search
+    // index follows `search_text` by itself (trigger or expression index).
+    let search_text = item_search_text(
+        &item.reference,
+        &item.title,
+        &item.content,
+        &item.related_units,
+        approved.as_ref().map(|r| r.body_text.as_str()),
+    );
     diesel::update(items::table.find(id.0))
         .set((
+            items::search_text.eq(search_text),
             items::published_revision_id.eq(revision),
             items::published_at.eq(now),
             items::outcome.eq(outcome),

@@ -8,10 +8,10 @@ use crate::db::deadlines;
 use crate::db::events::{EventKind, NewEvent};
 use crate::db::fields::Field;
 use crate::db::items::{Item, NewItem};
+use crate::db::search::item_search_text;
 use crate::db::users::User;
 use crate::db::{is_unique_violation, write_transaction, ConflictKind, DbConnection, StoreError};
 use crate::domain::item::format_reference;
-use crate::domain::text::fold_for_search;
 use crate::domain::{Actor, ConferenceId, FieldId, ItemId, ItemStatus, MailEvent};
 
 /// A delegate's new item, already validated.
@@ -109,10 +109,13 @@ fn file(
         deadline,
         original_deadline: deadline,
         updated_at: now,
-        search_text: fold_for_search(&format!(
-            "{reference} {} {} {}",
-            submission.title, submission.content, submission.related_units
-        )),
+        search_text: item_search_text(
+            &reference,
+            &submission.title,
+            &submission.content,
+            &submission.related_units,
+            None,
+        ),
     }
     .insert(conn)?;
     counting.start(conn, item, status, field.lead_body_id, deadline, now)?;
