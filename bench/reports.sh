@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port=${BENCH_PORT:-8091}
+port=${BENCH_PORT:-8092}
 duration=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-4}
 work=$(mktemp -d)
