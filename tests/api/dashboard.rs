@@ -538,5 +538,5 @@ async fn the_periodic_report_downloads_as_a_workbook_and_a_csv_with_the_same_fig
         "the first table's title first"
     );
     assert!(csv.contains("Kiến nghị tiếp nhận,7\r\n"));
-    assert!(csv.contains(&data.reference('H')));
+    assert!(csv.contains(data.reference('H')));
 }
