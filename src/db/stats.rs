@@ -29,7 +29,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -378,12 +378,19 @@ pub fn figures(
         local_date(earliest) - Duration::days(7),
         local_date(latest) + Duration::days(7),
     )?;
+    let counter = calendar.counter(
+        local_date(earliest) - Duration::days(7),
+        local_date(latest) + Duration::days(7),
+    );
+    let working_days = |from: NaiveDate, to: NaiveDate| {
+        counter
+            .between(from, to)
+            .unwrap_or_else(|| calendar.working_days_between(from, to))
+    };
     let days = |pairs: &[(NaiveDateTime, Option<NaiveDateTime>)]| -> Vec<i64> {
         pairs
             .iter()
-            .filter_map(|(from, to)| {
-                to.map(|to| calendar.working_days_between(local_date(*from), local_date(to)))
-            })
+            .filter_map(|(from, to)| to.map(|to| working_days(local_date(*from), local_date(to))))
             .collect()
     };
     let overdue_longest = overdue_rows
@@ -394,9 +401,7 @@ pub fn figures(
             title,
             body,
             due,
-            working_days_overdue: calendar
-                .working_days_between(local_date(due), local_date(as_of))
-                .max(0),
+            working_days_overdue: working_days(local_date(due), local_date(as_of)).max(0),
         })
         .collect();
 
@@ -526,27 +531,33 @@ macro_rules! listed_columns {
     };
 }
 
-/// The items answered, resolved and still open for `scope`.
+/// The items answered, resolved and still open for `scope`, each list cut at
+/// `limit` rows when one is given (a page shows the first ones; a file gets all).
 pub fn item_lists(
     conn: &mut DbConnection,
     scope: &StatsScope,
     now: NaiveDateTime,
+    limit: Option<i64>,
 ) -> QueryResult<ItemLists> {
     let as_of = scope.as_of(now);
+    let limit = limit.unwrap_or(i64::MAX);
     Ok(ItemLists {
         answered: items::table
             .filter(answered(scope))
             .order((items::published_at.asc(), items::id.asc()))
+            .limit(limit)
             .select(listed_columns!())
             .load(conn)?,
         resolved: items::table
             .filter(resolved(scope))
             .order((items::resolved_at.asc(), items::id.asc()))
+            .limit(limit)
             .select(listed_columns!())
             .load(conn)?,
         open: items::table
             .filter(open_at(scope, as_of))
             .order((items::deadline.asc(), items::id.asc()))
+            .limit(limit)
             .select(listed_columns!())
             .load(conn)?,
     })

@@ -249,3 +249,30 @@ fn day_kinds_read_back_their_stored_names_and_refuse_others() {
     }
     assert!("sunday".parse::<DayKind>().is_err());
 }
+
+#[test]
+fn the_counter_agrees_with_counting_day_by_day_across_tet_and_weekends() {
+    let calendar = calendar();
+    let (from, to) = (day(2023, 1, 1), day(2025, 3, 31));
+    let counter = calendar.counter(from, to);
+    // Every pair of days a week apart and a few months apart, both directions.
+    for start in from.iter_days().step_by(5).take_while(|d| *d <= to) {
+        for span in [0, 1, 6, 45, 200] {
+            let end = (start + chrono::Duration::days(span)).min(to);
+            let expected = calendar.working_days_between(start, end);
+            assert_eq!(
+                counter.between(start, end),
+                Some(expected),
+                "{start} → {end}"
+            );
+            assert_eq!(
+                counter.between(end, start),
+                Some(-expected),
+                "{end} → {start}"
+            );
+        }
+    }
+    // Tết 2024 (8–14 February) holds no working day.
+    assert_eq!(counter.between(day(2024, 2, 7), day(2024, 2, 14)), Some(0));
+    assert_eq!(counter.between(day(2022, 12, 31), day(2023, 1, 5)), None);
+}

@@ -67,10 +67,11 @@ pub fn load(
     conn: &mut DbConnection,
     scope: &StatsScope,
     now: NaiveDateTime,
+    list_limit: Option<i64>,
 ) -> QueryResult<(Figures, ItemLists)> {
     Ok((
         stats::figures(conn, scope, now)?,
-        stats::item_lists(conn, scope, now)?,
+        stats::item_lists(conn, scope, now, list_limit)?,
     ))
 }
 

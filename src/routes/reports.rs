@@ -77,8 +77,14 @@ struct ReportPage {
     back_url: String,
     /// The query of this report, for its Excel and CSV links.
     export_query: String,
+    /// A list was longer than a page shows ([`PAGE_LIST_MAX`]).
+    lists_cut: bool,
     sections: Vec<SectionView>,
 }
+
+/// Items a list of the report page shows at most: a year at a busy desk has tens
+/// of thousands, which no one prints; the workbook and the CSV have them all.
+const PAGE_LIST_MAX: i64 = 500;
 
 /// The period the form asks for, or the messages of its wrong fields.
 fn period_of(form: &PeriodicQuery) -> Result<Period, (&'static str, &'static str)> {
@@ -132,9 +138,12 @@ pub async fn periodic(
         body,
     };
     let at = now();
-    let ((figures, lists), bodies, fields, conferences) = with_db(&state.pool, move |conn| {
+    let format = Format::parse(&form.format);
+    // A page lists the first items of each list; a file gets them all.
+    let list_limit = format.is_none().then_some(PAGE_LIST_MAX + 1);
+    let ((figures, mut lists), bodies, fields, conferences) = with_db(&state.pool, move |conn| {
         Ok((
-            periodic::load(conn, &scope, at)?,
+            periodic::load(conn, &scope, at, list_limit)?,
             Body::all(conn)?,
             Field::all(conn)?,
             Conference::all(conn)?,
@@ -148,7 +157,7 @@ pub async fn periodic(
         lang,
         text: &text,
     };
-    if let Some(format) = Format::parse(&form.format) {
+    if let Some(format) = format {
         // The same tables as the page, so the file and the print say the same.
         let tables = periodic_tables(&figures, &lists, &names);
         let stem = format!(
@@ -166,6 +175,12 @@ pub async fn periodic(
             }
             Format::Csv => download(Format::Csv, &stem).body(csv::tables(&tables)),
         });
+    }
+    let limit = usize::try_from(PAGE_LIST_MAX).unwrap_or(usize::MAX);
+    let mut lists_cut = false;
+    for list in [&mut lists.answered, &mut lists.resolved, &mut lists.open] {
+        lists_cut |= list.len() > limit;
+        list.truncate(limit);
     }
     let sections = periodic_sections(&figures, &lists, &names)
         .into_iter()
@@ -191,6 +206,7 @@ pub async fn periodic(
         issued_on: today,
         back_url: format!("/reports/periodic?{back}&edit=1"),
         export_query: back,
+        lists_cut,
         sections,
     };
     typed_page(

@@ -540,3 +540,48 @@ async fn the_periodic_report_downloads_as_a_workbook_and_a_csv_with_the_same_fig
     assert!(csv.contains("Kiến nghị tiếp nhận,7\r\n"));
     assert!(csv.contains(data.reference('H')));
 }
+
+#[tokio::test]
+async fn a_report_page_lists_the_first_500_items_and_its_file_has_them_all() {
+    use crate::exports::{add_item, csv_of, Row};
+    let app = spawn_app().await;
+    let coordinator = app.add_user(Role::Coordinator, Some("DUK"));
+    let delegate = app.add_user(Role::Delegate, None);
+    let references: Vec<String> = (1..=501)
+        .map(|number| {
+            add_item(
+                &app,
+                Row {
+                    number,
+                    title: "Kiến nghị về đào tạo cán bộ",
+                    field: "to-chuc-can-bo",
+                    body: "TCTU",
+                    delegate: delegate.id.0,
+                    published: Some("2023-05-25"),
+                },
+            )
+        })
+        .collect();
+    let session = app.login(&coordinator).await;
+    let query = "/reports/periodic?period=month&year=2023&month=5&conference=";
+    let page = session.get(query).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("chỉ in 500 kiến nghị đầu tiên"),
+        "the page says it cut"
+    );
+    assert!(page.body.contains(&format!(">{}<", references[0])));
+    assert!(page.body.contains(&format!(">{}<", references[499])));
+    assert!(
+        !page.body.contains(&format!(">{}<", references[500])),
+        "the 501st is left out"
+    );
+    let csv = csv_of(&session, &format!("{query}&format=csv")).await;
+    assert!(csv.contains(&references[500]), "the file has every item");
+
+    // A month with fewer items says nothing of the kind.
+    let june = session
+        .get("/reports/periodic?period=month&year=2023&month=6&conference=")
+        .await;
+    assert!(!june.body.contains("chỉ in 500 kiến nghị đầu tiên"));
+}
