@@ -2,8 +2,9 @@
 //! in time or paused — for a body's queue and, per holder, for the coordinator's
 //! deadlines page — with that page's overdue items and pending extension requests.
 //!
-//! Each count is one read of the owed items' clock columns, classified with
-//! [`Urgency::at`], so the numbers always agree with the badges on the rows.
+//! The per-holder counts read the owed items' clock columns and classify them
+//! with [`Urgency::at`]; a body's queue counts the same rules in SQL. Either
+//! way the numbers agree with the badges on the rows.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 use super::deadlines::calendar_around;
 use super::schema::{deadline_extensions, items, users};
-use super::DbConnection;
+use super::{DbConnection, MultiBackend};
 use crate::domain::deadlines::{overdue_days, Stage, Urgency};
 use crate::domain::{BodyId, ItemStatus};
 
@@ -66,31 +67,44 @@ pub fn urgency_of(
 }
 
 /// The counts above a body's queue: the items it leads that owe an answer. The
-/// same set as `/queue?urgency=…` lists.
+/// same set as `/queue?urgency=…` lists, and the same rules as [`Urgency::at`],
+/// counted in SQL: a body with tens of thousands of owed items must not load
+/// every one's clock to count them (the `items_body_clock` index answers each
+/// count without reading the table).
 pub fn body_counts(
     conn: &mut DbConnection,
     body: BodyId,
     now: NaiveDateTime,
 ) -> QueryResult<UrgencyCounts> {
-    let clocks: Vec<ClockColumns> = items::table
-        .filter(items::lead_body_id.eq(body.0))
-        .filter(items::next_due_at.is_not_null())
-        .select((items::next_due_at, items::due_soon_at, items::paused_at))
-        .load(conn)?;
-    let mut counts = UrgencyCounts::default();
-    for (next, soon, paused) in clocks {
-        if let Some(urgency) = urgency_of(now, next, soon, paused) {
-            counts.add(urgency);
-        }
-    }
-    Ok(counts)
+    let owed = || {
+        items::table
+            .filter(items::lead_body_id.eq(body.0))
+            .filter(items::next_due_at.is_not_null())
+            .into_boxed::<MultiBackend>()
+    };
+    let total: i64 = owed().count().get_result(conn)?;
+    let paused: i64 = owed()
+        .filter(items::paused_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let overdue: i64 = owed()
+        .filter(items::paused_at.is_null())
+        .filter(items::next_due_at.lt(now))
+        .count()
+        .get_result(conn)?;
+    let due_soon: i64 = owed()
+        .filter(items::paused_at.is_null())
+        .filter(items::next_due_at.ge(now))
+        .filter(items::due_soon_at.le(now))
+        .count()
+        .get_result(conn)?;
+    Ok(UrgencyCounts {
+        overdue,
+        due_soon,
+        in_time: total - paused - overdue - due_soon,
+        paused,
+    })
 }
-
-type ClockColumns = (
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-);
 
 /// Who holds an item now: a body (drafting and approval) or the coordinating
 /// body (triage and publication).
