@@ -7,8 +7,32 @@ pub mod figures;
 pub mod periodic;
 
 use crate::db::bodies::Body;
+use crate::db::conferences::Conference;
 use crate::db::fields::Field;
+use crate::db::DbConnection;
 use crate::i18n::Lang;
+
+/// What every report names: the bodies, fields and conferences, read together with
+/// its figures.
+pub struct Directory {
+    /// Every body.
+    pub bodies: Vec<Body>,
+    /// Every field.
+    pub fields: Vec<Field>,
+    /// Every conference.
+    pub conferences: Vec<Conference>,
+}
+
+impl Directory {
+    /// Reads the three lists.
+    pub fn load(conn: &mut DbConnection) -> diesel::QueryResult<Directory> {
+        Ok(Directory {
+            bodies: Body::all(conn)?,
+            fields: Field::all(conn)?,
+            conferences: Conference::all(conn)?,
+        })
+    }
+}
 
 /// Names of bodies and fields in the reader's language, and the texts.
 pub struct Names<'a> {

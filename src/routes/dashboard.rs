@@ -8,15 +8,13 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
-use crate::db::bodies::Body;
 use crate::db::conferences::Conference;
-use crate::db::fields::Field;
 use crate::db::stats::{self, StatsScope};
 use crate::domain::table::DisplayTable;
 use crate::domain::{BodyId, Role};
 use crate::error::AppError;
 use crate::reports::figures::figure_sections;
-use crate::reports::Names;
+use crate::reports::{Directory, Names};
 use crate::routes::pages::{now, typed_page, with_db};
 use crate::routes::AppState;
 
@@ -97,15 +95,15 @@ pub async fn page(
         body,
     };
     let at = now();
-    let (figures, bodies, fields, conferences) = with_db(&state.pool, move |conn| {
-        Ok((
-            stats::figures(conn, &scope, at)?,
-            Body::all(conn)?,
-            Field::all(conn)?,
-            Conference::all(conn)?,
-        ))
+    let (figures, directory) = with_db(&state.pool, move |conn| {
+        Ok((stats::figures(conn, &scope, at)?, Directory::load(conn)?))
     })
     .await?;
+    let Directory {
+        bodies,
+        fields,
+        conferences,
+    } = directory;
     let text = |key: &str| state.renderer.text(lang, key);
     let names = Names {
         bodies: &bodies,

@@ -9,9 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
-use crate::db::bodies::Body;
 use crate::db::conferences::Conference;
-use crate::db::fields::Field;
 use crate::db::stats::StatsScope;
 use crate::domain::calendar::local_date;
 use crate::domain::period::{Period, PeriodKind, PeriodProblem};
@@ -20,7 +18,7 @@ use crate::error::AppError;
 use crate::export::http::download;
 use crate::export::{csv, xlsx, Format};
 use crate::reports::periodic::{self, periodic_sections, periodic_tables};
-use crate::reports::Names;
+use crate::reports::{Directory, Names};
 use crate::routes::dashboard::{
     chosen_conference, conference_choices, report_scope, ConferenceChoice,
 };
@@ -141,15 +139,18 @@ pub async fn periodic(
     let format = Format::parse(&form.format);
     // A page lists the first items of each list; a file gets them all.
     let list_limit = format.is_none().then_some(PAGE_LIST_MAX + 1);
-    let ((figures, mut lists), bodies, fields, conferences) = with_db(&state.pool, move |conn| {
+    let ((figures, mut lists), directory) = with_db(&state.pool, move |conn| {
         Ok((
             periodic::load(conn, &scope, at, list_limit)?,
-            Body::all(conn)?,
-            Field::all(conn)?,
-            Conference::all(conn)?,
+            Directory::load(conn)?,
         ))
     })
     .await?;
+    let Directory {
+        bodies,
+        fields,
+        conferences,
+    } = directory;
     let text = |key: &str| state.renderer.text(lang, key);
     let names = Names {
         bodies: &bodies,
